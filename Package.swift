@@ -1,0 +1,95 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "swift-attestation",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "MAAJOSE", targets: ["MAAJOSE"]),
+        .library(name: "MAAModels", targets: ["MAAModels"]),
+        .library(name: "MAADCAP", targets: ["MAADCAP"]),
+        .library(name: "MAAPolicy", targets: ["MAAPolicy"]),
+        .library(name: "MAAService", targets: ["MAAService"]),
+        .library(name: "MAAClient", targets: ["MAAClient"]),
+        .executable(name: "attest", targets: ["AttestCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Encodings and bounded readers: base64url, hex, a strict JSON value model. No dependencies.
+        .target(name: "MAAWire", swiftSettings: swiftSettings),
+        // JWS / JWT / JWK / JWKS on swift-crypto, token validation.
+        .target(
+            name: "MAAJOSE",
+            dependencies: [
+                "MAAWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // MAA REST data-plane wire models shared by the client and the server.
+        .target(name: "MAAModels", dependencies: ["MAAWire", "MAAJOSE"], swiftSettings: swiftSettings),
+        // What swift-certificates lacks: CRLs, revocation policy, vendor extensions.
+        .target(
+            name: "MAAPKI",
+            dependencies: [
+                "MAAWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Intel SGX / TDX DCAP quotes, OpenEnclave reports, collateral and verification.
+        .target(
+            name: "MAADCAP",
+            dependencies: [
+                "MAAWire", "MAAPKI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The MAA attestation policy language: lexer, parser, evaluator, explain mode.
+        .target(
+            name: "MAAPolicy",
+            dependencies: ["MAAWire", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The service core: instances, storage protocols, attestation use cases, token issuance.
+        .target(
+            name: "MAAService",
+            dependencies: ["MAAWire", "MAAJOSE", "MAAModels", "MAADCAP", "MAAPolicy"],
+            swiftSettings: swiftSettings
+        ),
+        // The client library (never depends on the server).
+        .target(name: "MAAClient", dependencies: ["MAAJOSE", "MAAModels"], swiftSettings: swiftSettings),
+        // Shared test fixtures: paths to ../shared, recorded exchanges, test PKIs.
+        .target(name: "MAATesting", dependencies: ["MAAWire", "MAAJOSE"], swiftSettings: swiftSettings),
+        // The `attest` command-line tool.
+        .executableTarget(
+            name: "AttestCLI",
+            dependencies: [
+                "MAAWire", "MAAJOSE", "MAAModels", "MAADCAP", "MAAPolicy", "MAAService", "MAAClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "MAAWireTests", dependencies: ["MAAWire"], swiftSettings: swiftSettings),
+        .testTarget(name: "MAAJOSETests", dependencies: ["MAAJOSE", "MAATesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "MAADCAPTests", dependencies: ["MAADCAP", "MAATesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "MAAPolicyTests", dependencies: ["MAAPolicy", "MAATesting"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Attest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attest",
+        abstract: "Verify attestation evidence, manage attestation policies, and run an MAA-compatible service.",
+        subcommands: []
+    )
+}
