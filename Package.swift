@@ -9,7 +9,9 @@ let package = Package(
     name: "swift-attestation",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "MAAWire", targets: ["MAAWire"]),
         .library(name: "MAAJOSE", targets: ["MAAJOSE"]),
+        .library(name: "MAAPKI", targets: ["MAAPKI"]),
         .library(name: "MAAModels", targets: ["MAAModels"]),
         .library(name: "MAADCAP", targets: ["MAADCAP"]),
         .library(name: "MAAPolicy", targets: ["MAAPolicy"]),

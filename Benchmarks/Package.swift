@@ -1,0 +1,31 @@
+// swift-tools-version: 6.1
+// Benchmarks for swift-attestation, kept in their own package so the main build stays lean.
+// Run from this directory: `swift package benchmark` (all) or `swift package benchmark --target JOSEBenchmarks`.
+import PackageDescription
+
+let benchmarkDependencies: [Target.Dependency] = [
+    .product(name: "Benchmark", package: "benchmark"),
+]
+
+func benchmarkTarget(_ name: String, _ products: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: benchmarkDependencies + products.map { .product(name: $0, package: "swift-attestation") },
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
+let package = Package(
+    name: "benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "swift-attestation", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        benchmarkTarget("JOSEBenchmarks", ["MAAJOSE", "MAAWire"]),
+        benchmarkTarget("DCAPBenchmarks", ["MAADCAP"]),
+        benchmarkTarget("PolicyBenchmarks", ["MAAPolicy"]),
+    ]
+)
