@@ -1,0 +1,91 @@
+extension JSONValue {
+    /// How a value is written out.
+    public struct SerializationOptions: Sendable {
+        /// Sort object members by key (UTF-8 byte order, which is code-point order) instead of keeping their order.
+        public var sortKeys: Bool
+        /// Escape `/` as `\/` (some producers do; MAA's tokens do not).
+        public var escapeSlashes: Bool
+
+        public init(sortKeys: Bool = true, escapeSlashes: Bool = false) {
+            self.sortKeys = sortKeys
+            self.escapeSlashes = escapeSlashes
+        }
+
+        /// Compact, sorted keys, no slash escaping: how MAA serializes token headers and bodies.
+        public static let maa = SerializationOptions()
+        /// Compact, document order.
+        public static let preservingOrder = SerializationOptions(sortKeys: false)
+    }
+
+    /// The compact UTF-8 serialization of this value. Deterministic: equal values give identical bytes.
+    public func serializedBytes(_ options: SerializationOptions = .maa) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        write(into: &output, options: options)
+        return output
+    }
+
+    /// The compact serialization as a string.
+    public func serialized(_ options: SerializationOptions = .maa) -> String {
+        String(decoding: serializedBytes(options), as: UTF8.self)
+    }
+
+    /// Appends the compact serialization of this value to `output`.
+    public func write(into output: inout [UInt8], options: SerializationOptions = .maa) {
+        switch self {
+        case .null: output.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(true): output.append(contentsOf: [0x74, 0x72, 0x75, 0x65])
+        case .bool(false): output.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
+        case .integer(let value): output.append(contentsOf: String(value).utf8)
+        case .double(let value): output.append(contentsOf: Self.format(value).utf8)
+        case .string(let value): Self.writeString(value, into: &output, escapeSlashes: options.escapeSlashes)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { output.append(UInt8(ascii: ",")) }
+                element.write(into: &output, options: options)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let object):
+            output.append(UInt8(ascii: "{"))
+            let members = options.sortKeys ? object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : object.members
+            for (offset, member) in members.enumerated() {
+                if offset > 0 { output.append(UInt8(ascii: ",")) }
+                Self.writeString(member.key, into: &output, escapeSlashes: options.escapeSlashes)
+                output.append(UInt8(ascii: ":"))
+                member.value.write(into: &output, options: options)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func format(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
+        return value.description
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    static func writeString(_ value: String, into output: inout [UInt8], escapeSlashes: Bool) {
+        output.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
+            case UInt8(ascii: "/") where escapeSlashes: output.append(contentsOf: [0x5C, 0x2F])
+            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x00..<0x20:
+                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
