@@ -118,4 +118,6 @@ public enum CRLKind: String, Sendable {
 public enum CollateralDocument: String, Sendable {
     case tcbInfo
     case qeIdentity
+    /// The `QuoteCollateralV3` container itself.
+    case bundle
 }

@@ -1,0 +1,137 @@
+import Foundation
+import MAAPKI
+import X509
+
+/// Role checks for the fixed-shape Intel SGX PKI (§3 of the spec): exact subject DNs, key usage, basic
+/// constraints, key identifiers and signatures. Validity periods are checked separately, per verification time.
+enum IntelPKI {
+    static func name(_ cn: String) -> DistinguishedName {
+        (try? DistinguishedName {
+            CommonName(cn)
+            OrganizationName("Intel Corporation")
+            LocalityName("Santa Clara")
+            StateOrProvinceName("CA")
+            CountryName("US")
+        }) ?? DistinguishedName()
+    }
+
+    static let rootName = name("Intel SGX Root CA")
+    static let processorCAName = name("Intel SGX PCK Processor CA")
+    static let platformCAName = name("Intel SGX PCK Platform CA")
+    static let pckName = name("Intel SGX PCK Certificate")
+    static let tcbSigningName = name("Intel SGX TCB Signing")
+
+    /// Checks the root: exact name, self-issued and self-signed, pinned key, CA constraints.
+    static func checkRoot(_ root: Certificate, anchor: TrustAnchor) throws(DCAPError) {
+        guard root.publicKey == anchor.certificateKey else { throw DCAPError(.untrustedRoot, "root key is not the pinned key") }
+        guard root.subject == rootName, root.issuer == root.subject else {
+            throw DCAPError(.untrustedRoot, "root is not the self-issued Intel SGX Root CA")
+        }
+        guard root.publicKey.isValidSignature(root.signature, for: root) else {
+            throw DCAPError(.certificateSignatureInvalid(.root), "root self-signature")
+        }
+        try checkCA(root, role: .root, pathLength: 1)
+        try checkKeyIdentifiers(child: root, parent: root, role: .root)
+    }
+
+    /// Checks `child` is issued and signed by `parent`.
+    static func checkIssued(_ child: Certificate, by parent: Certificate, role: CertificateRole) throws(DCAPError) {
+        guard child.issuer == parent.subject else {
+            throw DCAPError(.certificateSignatureInvalid(role), "issuer \(child.issuer) is not \(parent.subject)")
+        }
+        guard parent.publicKey.isValidSignature(child.signature, for: child) else {
+            throw DCAPError(.certificateSignatureInvalid(role), "signature does not verify with the issuer key")
+        }
+        try checkKeyIdentifiers(child: child, parent: parent, role: role)
+    }
+
+    static func checkKeyIdentifiers(child: Certificate, parent: Certificate, role: CertificateRole) throws(DCAPError) {
+        let aki: AuthorityKeyIdentifier?
+        let ski: SubjectKeyIdentifier?
+        do {
+            aki = try child.extensions.authorityKeyIdentifier
+            ski = try parent.extensions.subjectKeyIdentifier
+        } catch {
+            throw DCAPError(.certificateConstraintsViolated(role), "key identifier extension: \(error)")
+        }
+        if let akiID = aki?.keyIdentifier, akiID.isEmpty {
+            throw DCAPError(.certificateConstraintsViolated(role), "empty authority key identifier")
+        }
+        if let ski, ski.keyIdentifier.isEmpty {
+            throw DCAPError(.certificateConstraintsViolated(role), "empty subject key identifier")
+        }
+        if let akiID = aki?.keyIdentifier, let ski, akiID != ski.keyIdentifier {
+            throw DCAPError(.certificateConstraintsViolated(role), "authority key identifier does not match the issuer")
+        }
+    }
+
+    static func checkCA(_ cert: Certificate, role: CertificateRole, pathLength: Int) throws(DCAPError) {
+        do {
+            guard case .isCertificateAuthority(let maxPath)? = try cert.extensions.basicConstraints,
+                maxPath.map({ $0 <= pathLength }) ?? false
+            else { throw DCAPError(.certificateConstraintsViolated(role), "not a CA with pathLen ≤ \(pathLength)") }
+            guard let usage = try cert.extensions.keyUsage, usage.keyCertSign, usage.cRLSign else {
+                throw DCAPError(.certificateConstraintsViolated(role), "CA key usage lacks keyCertSign/cRLSign")
+            }
+        } catch let error as DCAPError {
+            throw error
+        } catch {
+            throw DCAPError(.certificateConstraintsViolated(role), "\(error)")
+        }
+    }
+
+    static func checkEndEntity(_ cert: Certificate, role: CertificateRole) throws(DCAPError) {
+        do {
+            switch try cert.extensions.basicConstraints {
+            case .isCertificateAuthority?: throw DCAPError(.certificateConstraintsViolated(role), "end entity is a CA")
+            default: break
+            }
+            guard let usage = try cert.extensions.keyUsage, usage.digitalSignature, !usage.keyCertSign, !usage.cRLSign else {
+                throw DCAPError(.certificateConstraintsViolated(role), "key usage must be digitalSignature only")
+            }
+        } catch let error as DCAPError {
+            throw error
+        } catch {
+            throw DCAPError(.certificateConstraintsViolated(role), "\(error)")
+        }
+        guard P256.Signing.PublicKey(cert.publicKey) != nil else {
+            throw DCAPError(.certificateConstraintsViolated(role), "key is not P-256")
+        }
+    }
+
+    /// `notBefore ≤ now ≤ notAfter`.
+    static func checkValidity(_ cert: Certificate, role: CertificateRole, at now: Date) throws(DCAPError) {
+        guard now >= cert.notValidBefore else { throw DCAPError(.certificateNotYetValid(role), "valid from \(cert.notValidBefore)") }
+        guard now <= cert.notValidAfter else { throw DCAPError(.certificateExpired(role), "expired \(cert.notValidAfter)") }
+    }
+
+    /// Parses a CRL and binds it to its issuer (DN, AKI, signature, CRL Number).
+    static func checkCRL(_ der: [UInt8], issuer: Certificate, which: CRLKind) throws(DCAPError) -> CertificateRevocationList {
+        let crl: CertificateRevocationList
+        do {
+            crl = try CertificateRevocationList(derEncoded: der)
+        } catch {
+            throw DCAPError(.crlMalformed(which), "\(error)")
+        }
+        guard crl.issuer == issuer.subject else {
+            throw DCAPError(.crlIssuerMismatch(which), "CRL issuer \(crl.issuer) is not \(issuer.subject)")
+        }
+        guard let crlAKI = crl.authorityKeyIdentifier, crl.crlNumber != nil else {
+            throw DCAPError(.crlMalformed(which), "CRL lacks the AKI or CRL Number extension")
+        }
+        let ski = (try? issuer.extensions.subjectKeyIdentifier)?.map { Array($0.keyIdentifier) }
+        guard let ski, ski == crlAKI else {
+            throw DCAPError(.crlIssuerMismatch(which), "CRL authority key identifier does not match the issuer")
+        }
+        guard crl.nextUpdate != nil else { throw DCAPError(.crlMalformed(which), "CRL without nextUpdate") }
+        guard crl.isSignatureValid(for: issuer.publicKey) else { throw DCAPError(.crlSignatureInvalid(which)) }
+        return crl
+    }
+
+    static func checkCRLValidity(_ crl: CertificateRevocationList, which: CRLKind, at now: Date) throws(DCAPError) {
+        guard now >= crl.thisUpdate else { throw DCAPError(.crlNotYetValid(which), "thisUpdate \(crl.thisUpdate)") }
+        guard let next = crl.nextUpdate, now <= next else { throw DCAPError(.crlExpired(which), "nextUpdate passed") }
+    }
+}
+
+import Crypto

@@ -1,0 +1,95 @@
+import Crypto
+import Foundation
+import MAAPKI
+import X509
+
+/// A PCK certificate chain (leaf, PCK CA, root) whose structure, signatures, constraints and SGX extension
+/// have been checked (§3.2, §3.5). Validity periods and revocation are checked per verification.
+struct PCKChain: Sendable {
+    let leaf: Certificate
+    let intermediate: Certificate
+    let root: Certificate
+    let leafKey: P256.Signing.PublicKey.Sendable_
+    let sgxExtension: PCKExtension
+
+    /// Parses and checks a PEM chain.
+    init(pem: ArraySlice<UInt8>, anchor: TrustAnchor) throws(DCAPError) {
+        let certificates: [Certificate]
+        do {
+            certificates = try PEMCertificates.certificates(pem, maximumCount: 3)
+        } catch {
+            throw DCAPError(.pckChainMalformed, "\(error)")
+        }
+        guard certificates.count == 3 else { throw DCAPError(.pckChainMalformed, "\(certificates.count) certificates, 3 required") }
+        let (leaf, intermediate, root) = (certificates[0], certificates[1], certificates[2])
+        // Order: the last must be self-issued, the others not.
+        guard root.subject == root.issuer, intermediate.subject != intermediate.issuer, leaf.subject != leaf.issuer else {
+            throw DCAPError(.pckChainMalformed, "chain is not leaf, intermediate, self-issued root")
+        }
+        try IntelPKI.checkRoot(root, anchor: anchor)
+        guard intermediate.subject == IntelPKI.processorCAName || intermediate.subject == IntelPKI.platformCAName else {
+            throw DCAPError(.certificateConstraintsViolated(.intermediate), "subject \(intermediate.subject)")
+        }
+        try IntelPKI.checkIssued(intermediate, by: root, role: .intermediate)
+        try IntelPKI.checkCA(intermediate, role: .intermediate, pathLength: 0)
+        guard leaf.subject == IntelPKI.pckName else {
+            throw DCAPError(.certificateConstraintsViolated(.pck), "subject \(leaf.subject)")
+        }
+        try IntelPKI.checkIssued(leaf, by: intermediate, role: .pck)
+        try IntelPKI.checkEndEntity(leaf, role: .pck)
+        guard let key = P256.Signing.PublicKey(leaf.publicKey) else {
+            throw DCAPError(.certificateConstraintsViolated(.pck), "PCK key is not P-256")
+        }
+        let ext = try PCKExtension(certificate: leaf)
+        let expectedKind: PCKExtension.CAKind = intermediate.subject == IntelPKI.platformCAName ? .platform : .processor
+        guard ext.caKind == expectedKind else {
+            throw DCAPError(.pckExtensionMalformed("outer"), "extension shape does not match the \(expectedKind) CA")
+        }
+        self.leaf = leaf
+        self.intermediate = intermediate
+        self.root = root
+        self.leafKey = .init(key)
+        self.sgxExtension = ext
+    }
+
+    /// Validity of all three certificates at `now`.
+    func checkValidity(at now: Date) throws(DCAPError) {
+        try IntelPKI.checkValidity(root, role: .root, at: now)
+        try IntelPKI.checkValidity(intermediate, role: .intermediate, at: now)
+        try IntelPKI.checkValidity(leaf, role: .pck, at: now)
+    }
+}
+
+extension P256.Signing.PublicKey {
+    /// A `Sendable` holder for a P-256 public key (swift-crypto 3 does not mark the key `Sendable`; it is an
+    /// immutable value).
+    struct Sendable_: @unchecked Sendable {
+        let key: P256.Signing.PublicKey
+        init(_ key: P256.Signing.PublicKey) { self.key = key }
+    }
+}
+
+/// A bounded, thread-safe memo of checked PCK chains keyed by SHA-256 of the chain bytes, so the certificates of
+/// a platform are parsed and signature-checked once. Only successful checks are stored.
+final class PCKChainCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [SHA256Digest: PCKChain] = [:]
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func chain(for pem: ArraySlice<UInt8>, anchor: TrustAnchor) throws(DCAPError) -> PCKChain {
+        guard capacity > 0 else { return try PCKChain(pem: pem, anchor: anchor) }
+        let key = SHA256.hash(data: pem)
+        lock.lock()
+        let cached = entries[key]
+        lock.unlock()
+        if let cached { return cached }
+        let chain = try PCKChain(pem: pem, anchor: anchor)
+        lock.lock()
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[key] = chain
+        lock.unlock()
+        return chain
+    }
+}
