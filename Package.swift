@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Test support only: reads the recorded MAA traffic (vcrpy YAML).
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Encodings and bounded readers: base64url, hex, a strict JSON value model. No dependencies.
@@ -79,7 +81,17 @@ let package = Package(
         // The client library (never depends on the server).
         .target(name: "MAAClient", dependencies: ["MAAJOSE", "MAAModels"], swiftSettings: swiftSettings),
         // Shared test fixtures: paths to ../shared, recorded exchanges, test PKIs.
-        .target(name: "MAATesting", dependencies: ["MAAWire", "MAAJOSE"], swiftSettings: swiftSettings),
+        .target(
+            name: "MAATesting",
+            dependencies: [
+                "MAAWire", "MAAJOSE", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The `attest` command-line tool.
         .executableTarget(
             name: "AttestCLI",
@@ -90,7 +102,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MAAWireTests", dependencies: ["MAAWire"], swiftSettings: swiftSettings),
-        .testTarget(name: "MAAJOSETests", dependencies: ["MAAJOSE", "MAATesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "MAAJOSETests", dependencies: ["MAAJOSE", "MAAModels", "MAATesting"], swiftSettings: swiftSettings),
         .testTarget(name: "MAADCAPTests", dependencies: ["MAADCAP", "MAATesting"], swiftSettings: swiftSettings),
         .testTarget(name: "MAAPolicyTests", dependencies: ["MAAPolicy", "MAATesting"], swiftSettings: swiftSettings),
     ]

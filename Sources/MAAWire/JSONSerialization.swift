@@ -6,15 +6,25 @@ extension JSONValue {
         /// Escape `/` as `\/` (some producers do; MAA's tokens do not).
         public var escapeSlashes: Bool
 
-        public init(sortKeys: Bool = true, escapeSlashes: Bool = false) {
+        /// Write `", "` and `": "` between members, as Python's `json.dumps` does by default.
+        public var spacedSeparators: Bool
+        /// Escape every non-ASCII character as `\uXXXX` (UTF-16), as Python's `json.dumps` does by default.
+        public var escapeNonASCII: Bool
+
+        public init(sortKeys: Bool = true, escapeSlashes: Bool = false, spacedSeparators: Bool = false, escapeNonASCII: Bool = false) {
             self.sortKeys = sortKeys
             self.escapeSlashes = escapeSlashes
+            self.spacedSeparators = spacedSeparators
+            self.escapeNonASCII = escapeNonASCII
         }
 
         /// Compact, sorted keys, no slash escaping: how MAA serializes token headers and bodies.
         public static let maa = SerializationOptions()
         /// Compact, document order.
         public static let preservingOrder = SerializationOptions(sortKeys: false)
+        /// Python's `json.dumps(obj)` defaults: insertion order, `", "` and `": "`, non-ASCII escaped. The Azure
+        /// Python SDK builds its policy tokens this way.
+        public static let python = SerializationOptions(sortKeys: false, spacedSeparators: true, escapeNonASCII: true)
     }
 
     /// The compact UTF-8 serialization of this value. Deterministic: equal values give identical bytes.
@@ -38,11 +48,11 @@ extension JSONValue {
         case .bool(false): output.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
         case .integer(let value): output.append(contentsOf: String(value).utf8)
         case .double(let value): output.append(contentsOf: Self.format(value).utf8)
-        case .string(let value): Self.writeString(value, into: &output, escapeSlashes: options.escapeSlashes)
+        case .string(let value): Self.writeString(value, into: &output, options: options)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
             for (offset, element) in elements.enumerated() {
-                if offset > 0 { output.append(UInt8(ascii: ",")) }
+                if offset > 0 { Self.writeComma(into: &output, options: options) }
                 element.write(into: &output, options: options)
             }
             output.append(UInt8(ascii: "]"))
@@ -50,9 +60,10 @@ extension JSONValue {
             output.append(UInt8(ascii: "{"))
             let members = options.sortKeys ? object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : object.members
             for (offset, member) in members.enumerated() {
-                if offset > 0 { output.append(UInt8(ascii: ",")) }
-                Self.writeString(member.key, into: &output, escapeSlashes: options.escapeSlashes)
+                if offset > 0 { Self.writeComma(into: &output, options: options) }
+                Self.writeString(member.key, into: &output, options: options)
                 output.append(UInt8(ascii: ":"))
+                if options.spacedSeparators { output.append(UInt8(ascii: " ")) }
                 member.value.write(into: &output, options: options)
             }
             output.append(UInt8(ascii: "}"))
@@ -67,7 +78,33 @@ extension JSONValue {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    static func writeString(_ value: String, into output: inout [UInt8], escapeSlashes: Bool) {
+    @inline(__always)
+    private static func writeComma(into output: inout [UInt8], options: SerializationOptions) {
+        output.append(UInt8(ascii: ","))
+        if options.spacedSeparators { output.append(UInt8(ascii: " ")) }
+    }
+
+    private static func writeUnicodeEscape(_ unit: UInt16, into output: inout [UInt8]) {
+        output.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+        for shift in [12, 8, 4, 0] { output.append(hexDigits[Int((unit >> UInt16(shift)) & 0x0F)]) }
+    }
+
+    static func writeString(_ value: String, into output: inout [UInt8], options: SerializationOptions) {
+        let escapeSlashes = options.escapeSlashes
+        if options.escapeNonASCII, !value.utf8.allSatisfy({ $0 < 0x80 }) {
+            output.append(UInt8(ascii: "\""))
+            for scalar in value.unicodeScalars {
+                if scalar.value < 0x80 {
+                    var single: [UInt8] = []
+                    writeString(String(scalar), into: &single, options: SerializationOptions(escapeSlashes: escapeSlashes))
+                    output.append(contentsOf: single.dropFirst().dropLast())
+                } else {
+                    for unit in String(scalar).utf16 { writeUnicodeEscape(unit, into: &output) }
+                }
+            }
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         output.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
@@ -79,10 +116,7 @@ extension JSONValue {
             case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
             case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
             case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x00..<0x20:
-                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
+            case 0x00..<0x20: writeUnicodeEscape(UInt16(byte), into: &output)
             default: output.append(byte)
             }
         }

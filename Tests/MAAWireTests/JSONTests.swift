@@ -74,3 +74,11 @@ import Testing
         #expect(JSONValue.object(object).serialized() == #"{"a":"x"}"#)
     }
 }
+
+@Suite struct PythonStyleJSONTests {
+    @Test func matchesPythonJSONDumps() throws {
+        // json.dumps({"alg": "RSA256", "jwk": {"x5c": ["MII/+"]}, "t": "é😀"}) in CPython 3.
+        let value: JSONValue = ["alg": "RSA256", "jwk": ["x5c": ["MII/+"]], "t": "é😀"]
+        #expect(value.serialized(.python) == #"{"alg": "RSA256", "jwk": {"x5c": ["MII/+"]}, "t": "\u00e9\ud83d\ude00"}"#)
+    }
+}

@@ -1,0 +1,122 @@
+public import MAAWire
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// A JWT as MAA issues it: a JWS whose payload is a JSON object of claims.
+///
+/// Parsing never trusts the token; call ``validate(signers:options:)`` before relying on any claim.
+public struct AttestationToken: Sendable, Hashable {
+    /// The underlying JWS (exact bytes preserved).
+    public let jws: JWS
+    /// The claims of the body; empty when the payload is empty (as in a reset-policy token).
+    public let claims: JSONObject
+
+    /// Parses a compact JWT. The payload must be empty or a JSON object (duplicate members rejected).
+    public init(compact: String, maximumLength: Int = JWS.defaultMaximumLength) throws(JOSEError) {
+        try self.init(jws: JWS(compact: compact, maximumLength: maximumLength))
+    }
+
+    /// Wraps a parsed JWS.
+    public init(jws: JWS) throws(JOSEError) {
+        self.jws = jws
+        switch try jws.payloadJSON() {
+        case nil: claims = JSONObject()
+        case .object(let object)?: claims = object
+        default: throw JOSEError(.malformed, "JWT payload is not a JSON object")
+        }
+    }
+
+    /// The exact compact text.
+    public var compact: String { jws.compact }
+    /// The header object.
+    public var header: JSONObject { jws.header }
+    /// The header `alg` as sent.
+    public var algorithmName: String { jws.algorithmName }
+    /// The header `kid`.
+    public var keyID: String? { jws.keyID }
+    /// The header `jku` (informational only: keys are never fetched from a token's own URL).
+    public var keyURL: String? { jws.header["jku"]?.stringValue }
+    /// Whether the token is unsecured (`alg: none`).
+    public var isUnsecured: Bool { jws.isUnsecured }
+
+    /// `iss`.
+    public var issuer: String? { claims["iss"]?.stringValue }
+    /// `jti`.
+    public var tokenID: String? { claims["jti"]?.stringValue }
+    /// `iat`, when it is a number.
+    public var issuedAt: Date? { date(claims["iat"]) }
+    /// `exp`, when it is a number.
+    public var expiration: Date? { date(claims["exp"]) }
+    /// `nbf`, when it is a number.
+    public var notBefore: Date? { date(claims["nbf"]) }
+
+    private func date(_ value: JSONValue?) -> Date? {
+        guard let seconds = value?.doubleValue else { return nil }
+        return Date(timeIntervalSince1970: seconds)
+    }
+
+    /// Checks the token as `options` say and returns the signer whose key verified it (`nil` for an accepted
+    /// unsecured token or when signature validation is off).
+    ///
+    /// The key is chosen by exact `kid` from `signers` (the issuer's published keys). There is no fallback to
+    /// trying every key and no key is ever taken from the token's own header (`x5c`, `jwk`, `jku`), unless the
+    /// caller pins one in ``TokenValidationOptions/pinnedKey``.
+    @discardableResult
+    public func validate(signers: [AttestationSigner], options: TokenValidationOptions = .init()) throws(JOSEError) -> AttestationSigner? {
+        var signer: AttestationSigner? = nil
+        if isUnsecured {
+            guard options.allowUnsecuredTokens else {
+                throw JOSEError(.unsecuredTokenRejected, "the token is unsecured (alg: none) and unsecured tokens are not allowed")
+            }
+        } else if options.validateSignature {
+            let chosen = try Self.selectSigner(keyID: keyID, signers: signers, pinned: options.pinnedKey)
+            try jws.verifySignature(using: chosen.key, allowedAlgorithms: options.allowedAlgorithms)
+            signer = chosen
+        }
+        try validateClaims(options: options)
+        if let callback = options.validationCallback {
+            do { try callback(self, signer) } catch {
+                throw JOSEError(.rejectedByCallback, "rejected by the validation callback: \(error)")
+            }
+        }
+        return signer
+    }
+
+    /// Checks the time and issuer claims only.
+    public func validateClaims(options: TokenValidationOptions) throws(JOSEError) {
+        let now = options.currentTime().timeIntervalSince1970
+        let slack = options.timeValidationSlack
+        for name in ["exp", "nbf", "iat"] {
+            if let value = claims[name], value.doubleValue == nil {
+                throw JOSEError(.invalidClaim, "claim \"\(name)\" is not a number")
+            }
+        }
+        if options.validateExpiration, let exp = claims["exp"]?.doubleValue, now - exp > slack {
+            throw JOSEError(.expired, "the token expired at \(Int64(exp)) (now \(Int64(now)))")
+        }
+        if options.validateNotBefore, let nbf = claims["nbf"]?.doubleValue, nbf - now > slack {
+            throw JOSEError(.notYetValid, "the token is not valid before \(Int64(nbf)) (now \(Int64(now)))")
+        }
+        if options.validateIssuer, let expected = options.issuer, issuer != expected {
+            throw JOSEError(.issuerMismatch, "issuer \(issuer.map { "\"\($0)\"" } ?? "(none)") is not \"\(expected)\"")
+        }
+    }
+
+    static func selectSigner(keyID: String?, signers: [AttestationSigner], pinned: JWSVerificationKey?) throws(JOSEError) -> AttestationSigner {
+        if let pinned { return AttestationSigner(keyID: keyID, certificates: [], key: pinned) }
+        guard let keyID else {
+            if signers.count == 1 { return signers[0] }
+            throw JOSEError(.missingKeyID, "the token has no kid and the issuer publishes \(signers.count) keys")
+        }
+        var match: AttestationSigner? = nil
+        for signer in signers where signer.keyID == keyID {
+            guard match == nil else { throw JOSEError(.ambiguousKeyID, "the issuer publishes several keys with kid \"\(keyID)\"") }
+            match = signer
+        }
+        guard let match else { throw JOSEError(.unknownKeyID, "no published key has kid \"\(keyID)\"") }
+        return match
+    }
+}
