@@ -40,6 +40,40 @@ extension JSONValue {
         String(decoding: serializedBytes(options), as: UTF8.self)
     }
 
+    /// A human-readable rendering: two-space indentation, sorted keys. Not for signing or hashing.
+    public func prettyPrinted() -> String {
+        var output: [UInt8] = []
+        writePretty(into: &output, indent: 0)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private func writePretty(into output: inout [UInt8], indent: Int) {
+        let pad = { (level: Int) in [UInt8](repeating: UInt8(ascii: " "), count: level * 2) }
+        switch self {
+        case .array(let elements) where !elements.isEmpty:
+            output.append(contentsOf: Array("[\n".utf8))
+            for (offset, element) in elements.enumerated() {
+                output.append(contentsOf: pad(indent + 1))
+                element.writePretty(into: &output, indent: indent + 1)
+                output.append(contentsOf: Array((offset + 1 < elements.count ? ",\n" : "\n").utf8))
+            }
+            output.append(contentsOf: pad(indent) + Array("]".utf8))
+        case .object(let object) where !object.isEmpty:
+            output.append(contentsOf: Array("{\n".utf8))
+            let members = object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (offset, member) in members.enumerated() {
+                output.append(contentsOf: pad(indent + 1))
+                Self.writeString(member.key, into: &output, options: .maa)
+                output.append(contentsOf: Array(": ".utf8))
+                member.value.writePretty(into: &output, indent: indent + 1)
+                output.append(contentsOf: Array((offset + 1 < members.count ? ",\n" : "\n").utf8))
+            }
+            output.append(contentsOf: pad(indent) + Array("}".utf8))
+        default:
+            write(into: &output, options: .maa)
+        }
+    }
+
     /// Appends the compact serialization of this value to `output`.
     public func write(into output: inout [UInt8], options: SerializationOptions = .maa) {
         switch self {
