@@ -22,11 +22,11 @@ public struct DCAPVerifier: Sendable {
     }
 
     public let options: Options
-    private let chains: PCKChainCache
+    let chainCache: PCKChainCache
 
     public init(options: Options = Options()) {
         self.options = options
-        self.chains = PCKChainCache(capacity: options.chainCacheCapacity)
+        self.chainCache = PCKChainCache(capacity: options.chainCacheCapacity)
     }
 
     /// Verifies a raw SGX or TDX quote against verified collateral at `now`.
@@ -70,7 +70,7 @@ public struct DCAPVerifier: Sendable {
         guard collateral.trustAnchor == options.trustAnchor else {
             throw DCAPError(.untrustedRoot, "collateral was verified against another trust anchor")
         }
-        let chain = try chains.chain(for: pem, anchor: options.trustAnchor)
+        let chain = try chainCache.chain(for: pem, anchor: options.trustAnchor)
         // 3–6. Collateral: signatures and contents were checked once; re-check windows at `now` and the TEE type.
         try collateral.checkCurrent(at: now)
         guard collateral.tcbInfo.id == quote.teeType else {

@@ -1,0 +1,112 @@
+public import Foundation
+import MAAWire
+
+/// What a collateral set is for: TEE type, FMSPC and the PCK CA that issued the platform's certificate.
+public struct CollateralKey: Hashable, Sendable, CustomStringConvertible {
+    public let teeType: TEEType
+    public let fmspc: [UInt8]
+    public let caKind: PCKExtension.CAKind
+
+    public init(teeType: TEEType, fmspc: [UInt8], caKind: PCKExtension.CAKind) {
+        self.teeType = teeType
+        self.fmspc = fmspc
+        self.caKind = caKind
+    }
+
+    public var description: String { "\(teeType.rawValue)-\(Hex.encodeUppercase(fmspc))-\(caKind.rawValue)" }
+}
+
+extension VerifiedCollateral {
+    /// The key this collateral serves.
+    public var key: CollateralKey { CollateralKey(teeType: teeType, fmspc: tcbInfo.fmspc, caKind: pckCAKind) }
+}
+
+/// An in-memory index of verified collateral by TEE type, FMSPC and CA.
+///
+/// Only ``VerifiedCollateral`` goes in, so everything stored has passed signature and content checks once;
+/// selection re-checks validity at the requested time. Thread-safe; values are swapped whole under a lock.
+public final class CollateralStore: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sets: [CollateralKey: [VerifiedCollateral]] = [:]
+
+    public init() {}
+
+    /// Adds a verified set (an identical bundle already present is replaced).
+    public func add(_ collateral: VerifiedCollateral) {
+        lock.lock()
+        defer { lock.unlock() }
+        var list = sets[collateral.key, default: []]
+        list.removeAll { $0.bundle == collateral.bundle }
+        list.append(collateral)
+        sets[collateral.key] = list
+    }
+
+    /// All sets, in no particular order.
+    public var all: [VerifiedCollateral] {
+        lock.lock()
+        defer { lock.unlock() }
+        return sets.values.flatMap { $0 }
+    }
+
+    /// The best set for `key` that is current at `now`: the highest TCB evaluation data number, or exactly
+    /// `tcbEvaluationDataNumber` when given (MAA's `x-ms-sgx-tcbidentifier` baseline); ties go to the latest
+    /// issue date.
+    public func collateral(for key: CollateralKey, at now: Date, tcbEvaluationDataNumber: Int64? = nil) -> VerifiedCollateral? {
+        lock.lock()
+        let candidates = sets[key] ?? []
+        lock.unlock()
+        return candidates
+            .filter { $0.isCurrent(at: now) }
+            .filter { set in tcbEvaluationDataNumber.map { set.tcbInfo.tcbEvaluationDataNumber == $0 } ?? true }
+            .max { a, b in
+                (a.tcbInfo.tcbEvaluationDataNumber, a.tcbInfo.issueDate) < (b.tcbInfo.tcbEvaluationDataNumber, b.tcbInfo.issueDate)
+            }
+    }
+
+    /// Drops sets that expired before `now`.
+    public func removeExpired(at now: Date) {
+        lock.lock()
+        defer { lock.unlock() }
+        for (key, list) in sets { sets[key] = list.filter { $0.validUntil >= now } }
+    }
+}
+
+extension DCAPVerifier {
+    /// The collateral key of a quote (from its PCK certificate; the chain is checked and memoised on the way).
+    public func collateralKey(for quote: Quote, collateralChain: String? = nil) throws(DCAPError) -> CollateralKey {
+        let pem: ArraySlice<UInt8>
+        if quote.certificationData.type == 5 {
+            pem = quote.certificationData.data
+        } else if let collateralChain {
+            pem = Array(collateralChain.utf8)[...]
+        } else {
+            throw DCAPError(.pckChainUnavailable)
+        }
+        let chain = try chainCache.chain(for: pem, anchor: options.trustAnchor)
+        return CollateralKey(teeType: quote.teeType, fmspc: chain.sgxExtension.fmspc, caKind: chain.sgxExtension.caKind)
+    }
+
+    /// Verifies a quote with the store's current collateral for its platform.
+    public func verify(
+        quote bytes: [UInt8], store: CollateralStore, at now: Date, tcbEvaluationDataNumber: Int64? = nil
+    ) throws(DCAPError) -> VerifiedQuote {
+        let quote = try Quote(bytes)
+        let key = try collateralKey(for: quote)
+        guard let collateral = store.collateral(for: key, at: now, tcbEvaluationDataNumber: tcbEvaluationDataNumber) else {
+            throw DCAPError(.collateralNotFound, "no current collateral for \(key)")
+        }
+        return try verify(quote: bytes, collateral: collateral, at: now)
+    }
+
+    /// Verifies an OpenEnclave report with the store's current collateral for its platform.
+    public func verify(
+        openEnclaveReport bytes: [UInt8], store: CollateralStore, at now: Date, tcbEvaluationDataNumber: Int64? = nil
+    ) throws(DCAPError) -> VerifiedQuote {
+        let quote = try Quote(try OpenEnclaveReport(bytes).quoteBytes)
+        let key = try collateralKey(for: quote)
+        guard let collateral = store.collateral(for: key, at: now, tcbEvaluationDataNumber: tcbEvaluationDataNumber) else {
+            throw DCAPError(.collateralNotFound, "no current collateral for \(key)")
+        }
+        return try verify(openEnclaveReport: bytes, collateral: collateral, at: now)
+    }
+}
