@@ -15,6 +15,7 @@ struct Evaluator {
     var permits = 0
     var deniedAt: SourcePosition?
     var trace: PolicyTrace?
+    private var claimTests = 0
     /// Matched claim indices of the current rule, and each slot's range within it.
     private var matches: [Int] = []
     private var slotRanges: [Range<Int>] = []
@@ -122,6 +123,11 @@ struct Evaluator {
 
     /// Appends to `matches` the indices of the claims that satisfy every property condition.
     private mutating func match(_ condition: CompiledCondition) throws(PolicyError) {
+        claimTests += claims.count
+        guard claimTests <= limits.maxClaimTests else {
+            throw PolicyError(
+                .evaluationError, "evaluation exceeded \(limits.maxClaimTests) claim tests", at: condition.position)
+        }
         let properties = condition.properties
         // Operands are evaluated once per condition: they do not depend on the candidate claim.
         var operands: [[Item]] = []

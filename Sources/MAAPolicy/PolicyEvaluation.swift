@@ -90,6 +90,8 @@ public struct EvaluationLimits: Sendable, Hashable {
     public var maxValues: Int = 65_536
     /// The longest string a function may produce, in UTF-8 bytes. Default 1 MiB.
     public var maxStringBytes: Int = 1 << 20
+    /// The most claim tests (claims scanned, summed over every condition evaluated). Default 1 000 000.
+    public var maxClaimTests: Int = 1_000_000
 
     public init() {}
 }
