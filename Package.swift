@@ -103,7 +103,16 @@ let package = Package(
         ),
         .testTarget(name: "MAAWireTests", dependencies: ["MAAWire"], swiftSettings: swiftSettings),
         .testTarget(name: "MAAJOSETests", dependencies: ["MAAJOSE", "MAAModels", "MAATesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "MAADCAPTests", dependencies: ["MAADCAP", "MAATesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MAADCAPTests",
+            dependencies: [
+                "MAADCAP", "MAAPKI", "MAATesting", "MAAWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "MAAPolicyTests", dependencies: ["MAAPolicy", "MAATesting"], swiftSettings: swiftSettings),
     ]
 )
