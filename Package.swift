@@ -26,6 +26,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // Test support only: reads the recorded MAA traffic (vcrpy YAML).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Encodings and bounded readers: base64url, hex, a strict JSON value model. No dependencies.
@@ -75,7 +81,37 @@ let package = Package(
         // The service core: instances, storage protocols, attestation use cases, token issuance.
         .target(
             name: "MAAService",
-            dependencies: ["MAAWire", "MAAJOSE", "MAAModels", "MAADCAP", "MAAPolicy"],
+            dependencies: [
+                "MAAWire", "MAAJOSE", "MAAModels", "MAADCAP", "MAAPolicy",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Embedded SQLite storage for the service (the default for `attest serve`).
+        .target(
+            name: "MAAStorageSQLite",
+            dependencies: [
+                "MAAService",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Hummingbird adapter: routes, api-version, MAA error JSON, auth, body limits, metrics.
+        .target(
+            name: "MAAServer",
+            dependencies: [
+                "MAAService", "MAAWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The client library (never depends on the server).
@@ -97,7 +133,9 @@ let package = Package(
             name: "AttestCLI",
             dependencies: [
                 "MAAWire", "MAAJOSE", "MAAModels", "MAADCAP", "MAAPolicy", "MAAService", "MAAClient",
+                "MAAStorageSQLite", "MAAServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -114,5 +152,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MAAPolicyTests", dependencies: ["MAAPolicy", "MAATesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MAAServiceTests",
+            dependencies: ["MAAService", "MAAStorageSQLite", "MAATesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MAAServerTests",
+            dependencies: [
+                "MAAServer", "MAAService", "MAATesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

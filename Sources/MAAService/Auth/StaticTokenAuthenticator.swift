@@ -1,0 +1,41 @@
+import Crypto
+import MAAWire
+
+/// Authenticates static API tokens against their stored SHA-256 hashes.
+///
+/// Tokens are compared by hash with a constant-time comparison; the store never holds a token in clear.
+public struct StaticTokenAuthenticator: Authenticator {
+    private let store: any AttestationStore
+
+    public init(store: any AttestationStore) {
+        self.store = store
+    }
+
+    public func authenticate(bearerToken: String) async throws -> Principal? {
+        let hash = Self.hash(bearerToken)
+        let tokens = try await store.apiTokens()
+        for token in tokens where Self.constantTimeEqual(Array(token.tokenHash.utf8), Array(hash.utf8)) {
+            return Principal(id: "api-token:\(token.label)", role: token.role)
+        }
+        return nil
+    }
+
+    /// Lower-case hex SHA-256 of a token's UTF-8 text.
+    public static func hash(_ token: String) -> String {
+        Hex.encode(SHA256.hash(data: Array(token.utf8)))
+    }
+
+    /// Generates a new random token: `attest_` followed by 32 random bytes in base64url.
+    public static func generateToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "attest_" + Base64.urlEncoded(bytes)
+    }
+
+    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
+    }
+}

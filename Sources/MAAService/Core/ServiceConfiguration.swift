@@ -1,0 +1,37 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Settings of the service core.
+public struct ServiceConfiguration: Sendable {
+    /// The server's public base URL (scheme, host, port), e.g. `http://127.0.0.1:8080`. Instance URLs are this
+    /// followed by `/<name>` unless an instance has its own base URL.
+    public var publicBaseURL: String
+    /// The longest lifetime of any token the service issues, in seconds (8 h, MAA's attestation tokens). Retired
+    /// signing keys stay published this long (plus ``keyRetentionSlack``) after retirement.
+    public var maximumTokenLifetime: Int64
+    /// Extra time a retired key stays published, for clock skew.
+    public var keyRetentionSlack: Int64
+    /// The clock for token times and key bookkeeping (Unix seconds). Collateral judgement has its own time.
+    public var now: @Sendable () -> Int64
+
+    public init(
+        publicBaseURL: String,
+        maximumTokenLifetime: Int64 = 8 * 3600,
+        keyRetentionSlack: Int64 = 300,
+        now: @escaping @Sendable () -> Int64 = ServiceConfiguration.systemNow
+    ) {
+        self.publicBaseURL = publicBaseURL
+        self.maximumTokenLifetime = maximumTokenLifetime
+        self.keyRetentionSlack = keyRetentionSlack
+        self.now = now
+    }
+
+    /// The system clock in whole Unix seconds.
+    @Sendable public static func systemNow() -> Int64 {
+        Int64(Date().timeIntervalSince1970)
+    }
+}
+
