@@ -25,6 +25,11 @@ struct Evaluator {
         self.source = source
         self.limits = limits
         self.claims = claims
+        // One allocation each for the usual case of single-valued actions.
+        self.claims.reserveCapacity(claims.count + program.emittingRules)
+        issued.reserveCapacity(program.emittingRules)
+        matches.reserveCapacity(8)
+        slotRanges.reserveCapacity(4)
         trace = explain ? PolicyTrace() : nil
     }
 
@@ -227,6 +232,26 @@ struct Evaluator {
             guard slot >= 0, slot < slotRanges.count else { return }
             let copies = matches[slotRanges[slot]].map { claims[$0] }
             try emit(verb, copies, section: section, at: position, step: &step)
+        case .emitTyped(let verb, let type, .reference(let slot, let property), let position)
+        where verb != .issueProperty && slot >= 0 && slot < slotRanges.count:
+            // The common `issue(type="t", value=c.value)`: no intermediate arrays.
+            let range = slotRanges[slot]
+            guard claims.count + range.count <= limits.maxClaims else {
+                throw PolicyError(.evaluationError, "the claim set would exceed \(limits.maxClaims) claims", at: position)
+            }
+            for index in matches[range] {
+                let source = claims[index]
+                let value: ClaimValue
+                switch property {
+                case .value: value = source.value
+                case .type: value = .string(source.type)
+                case .issuer: value = .string(source.issuer.rawValue)
+                }
+                let claim = Claim(
+                    type: type, value: value, issuer: .attestationPolicy,
+                    isReadOnly: property == .value && source.isReadOnly)
+                try emitOne(verb, claim, section: section, at: position, step: &step)
+            }
         case .emitTyped(let verb, let type, let expression, let position):
             let items = try evaluate(expression)
             let made = items.map {
@@ -234,6 +259,24 @@ struct Evaluator {
             }
             try emit(verb, made, section: section, at: position, step: &step)
         }
+    }
+
+    /// `add` or `issue` of one claim (the caller has checked the claim limit). In `authorizationrules`, `issue`
+    /// acts as `add`: no token effect.
+    private mutating func emitOne(
+        _ verb: ActionVerb, _ claim: Claim, section: RuleSection.Kind, at position: SourcePosition,
+        step: inout PolicyTrace.RuleStep?
+    ) throws(PolicyError) {
+        claims.append(claim)
+        guard verb == .issue, section == .issuance else {
+            if step != nil { step?.effects.append(.added(claim)) }
+            return
+        }
+        if claim.isReadOnly {
+            throw PolicyError(.evaluationError, "a read-only value cannot be issued; use add", at: position)
+        }
+        issued.append(claim)
+        if step != nil { step?.effects.append(.issued(claim)) }
     }
 
     private mutating func emit(
@@ -244,22 +287,10 @@ struct Evaluator {
             throw PolicyError(.evaluationError, "the claim set would exceed \(limits.maxClaims) claims", at: position)
         }
         switch verb {
-        case .add:
-            claims.append(contentsOf: made)
-            if step != nil { step?.effects.append(contentsOf: made.map { .added($0) }) }
-        case .issue:
-            guard section == .issuance else {
-                // In authorizationrules, issue acts as add: no token effect.
-                claims.append(contentsOf: made)
-                if step != nil { step?.effects.append(contentsOf: made.map { .added($0) }) }
-                return
+        case .add, .issue:
+            for claim in made {
+                try emitOne(verb, claim, section: section, at: position, step: &step)
             }
-            if made.contains(where: \.isReadOnly) {
-                throw PolicyError(.evaluationError, "a read-only value cannot be issued; use add", at: position)
-            }
-            claims.append(contentsOf: made)
-            issued.append(contentsOf: made)
-            if step != nil { step?.effects.append(contentsOf: made.map { .issued($0) }) }
         case .issueProperty:
             guard made.count <= 1 else {
                 throw PolicyError(

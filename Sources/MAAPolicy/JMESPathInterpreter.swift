@@ -105,16 +105,11 @@ struct QueryInterpreter {
         var index = clamp(start, step < 0 ? count - 1 : 0)
         let end = clamp(stop, step < 0 ? -1 : count)
         var out: [JSONValue] = []
-        if step > 0 {
-            while index < end {
-                out.append(elements[index])
-                index += step
-            }
-        } else {
-            while index > end {
-                if elements.indices.contains(index) { out.append(elements[index]) }
-                index += step
-            }
+        while step > 0 ? index < end : index > end {
+            if elements.indices.contains(index) { out.append(elements[index]) }
+            let (next, overflow) = index.addingReportingOverflow(step)
+            if overflow { break }
+            index = next
         }
         return out
     }

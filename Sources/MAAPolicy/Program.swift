@@ -2,6 +2,8 @@
 /// with literal text compiled once. Built by ``AttestationPolicy/init(text:parser:)``, evaluated many times.
 struct Program: Sendable {
     var sections: [CompiledSection]
+    /// The number of rules whose action emits claims (a capacity hint for evaluation).
+    var emittingRules: Int
 }
 
 struct CompiledSection: Sendable {
@@ -56,6 +58,13 @@ enum CompiledAction: Sendable {
     case deny
     case emitClaims(ActionVerb, slot: Int, SourcePosition)
     case emitTyped(ActionVerb, type: String, value: CompiledExpression, SourcePosition)
+
+    var emitsClaims: Bool {
+        switch self {
+        case .permit, .deny: false
+        case .emitClaims, .emitTyped: true
+        }
+    }
 }
 
 extension Program {
@@ -65,6 +74,9 @@ extension Program {
             CompiledSection(
                 kind: section.kind,
                 rules: section.rules.enumerated().map { index, rule in Program.compile(rule, index: index) })
+        }
+        emittingRules = sections.reduce(0) { total, section in
+            total + section.rules.filter(\.action.emitsClaims).count
         }
     }
 

@@ -95,6 +95,10 @@ import Testing
             ("Events[?contains(Name || '', 'wdboot')].Name | [0]", #""\\windows\\wdboot.sys""#),
             ("sort_by(Events, &PcrIndex)[-1].PcrIndex", "7"),
             ("Events[0]", #"{"EventType":"EV_SEPARATOR","PcrIndex":0}"#),
+            ("Events[1::9223372036854775807].PcrIndex", "[1]"),
+            ("Events[::-9223372036854775807].PcrIndex", "[7]"),
+            ("Events[::-1].PcrIndex", "[7,1,0]"),
+            ("Events[-9223372036854775807:].PcrIndex", "[0,1,7]"),
         ]
         for (query, expected) in cases {
             let result = try Self.evaluate(
