@@ -136,7 +136,7 @@ struct Evaluator {
         let properties = condition.properties
         // Operands are evaluated once per condition: they do not depend on the candidate claim.
         var operands: [[Item]] = []
-        if properties.contains(where: \.hasExpression) {
+        if properties.contains(where: { $0.hasExpression }) {
             for property in properties {
                 if case .expression(let expression) = property.operand {
                     operands.append(try evaluate(expression))
