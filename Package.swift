@@ -135,6 +135,7 @@ let package = Package(
                 "MAAWire", "MAAJOSE", "MAAModels", "MAADCAP", "MAAPolicy", "MAAService", "MAAClient",
                 "MAAStorageSQLite", "MAAServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -154,7 +155,10 @@ let package = Package(
         .testTarget(name: "MAAPolicyTests", dependencies: ["MAAPolicy", "MAATesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MAAServiceTests",
-            dependencies: ["MAAService", "MAAStorageSQLite", "MAATesting"],
+            dependencies: [
+                "MAAService", "MAAStorageSQLite", "MAATesting",
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -162,6 +166,7 @@ let package = Package(
             dependencies: [
                 "MAAServer", "MAAService", "MAATesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

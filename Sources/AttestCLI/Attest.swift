@@ -5,6 +5,9 @@ struct Attest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attest",
         abstract: "Verify attestation evidence, manage attestation policies, and run an MAA-compatible service.",
-        subcommands: [TokenCommand.self, VerifyCommand.self, CollateralCommand.self, PolicyCommand.self]
+        subcommands: [
+            TokenCommand.self, VerifyCommand.self, CollateralCommand.self, PolicyCommand.self, ServeCommand.self,
+            InstanceCommand.self,
+        ]
     )
 }

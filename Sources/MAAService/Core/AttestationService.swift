@@ -55,7 +55,7 @@ public struct AttestationService: Sendable {
             baseURL: spec.baseURL,
             createdAt: now
         )
-        let key = try SigningKeyFactory.make(instanceURL: record.url(serverBaseURL: configuration.publicBaseURL), now: now)
+        let key = try configuration.makeSigningKey(record.url(serverBaseURL: configuration.publicBaseURL), now)
         try await store.createInstance(record, signers: unique, signingKey: key)
         return record
     }
@@ -143,7 +143,7 @@ public struct AttestationService: Sendable {
 
     private func rotate(_ instance: InstanceRecord) async throws {
         let now = configuration.now()
-        let key = try SigningKeyFactory.make(instanceURL: url(of: instance), now: now)
+        let key = try configuration.makeSigningKey(url(of: instance), now)
         let horizon = configuration.maximumTokenLifetime + configuration.keyRetentionSlack
         try await store.rotateSigningKey(
             instance: instance.name,

@@ -16,13 +16,19 @@ public struct ServiceConfiguration: Sendable {
     public var keyRetentionSlack: Int64
     /// The clock for token times and key bookkeeping (Unix seconds). Collateral judgement has its own time.
     public var now: @Sendable () -> Int64
+    /// Makes a new signing key for an instance URL at a time; tests may substitute a cheaper generator.
+    public var makeSigningKey: @Sendable (_ instanceURL: String, _ now: Int64) throws -> SigningKeyRecord
 
     public init(
         publicBaseURL: String,
         maximumTokenLifetime: Int64 = 8 * 3600,
         keyRetentionSlack: Int64 = 300,
-        now: @escaping @Sendable () -> Int64 = ServiceConfiguration.systemNow
+        now: @escaping @Sendable () -> Int64 = ServiceConfiguration.systemNow,
+        makeSigningKey: @escaping @Sendable (String, Int64) throws -> SigningKeyRecord = {
+            try SigningKeyFactory.make(instanceURL: $0, now: $1)
+        }
     ) {
+        self.makeSigningKey = makeSigningKey
         self.publicBaseURL = publicBaseURL
         self.maximumTokenLifetime = maximumTokenLifetime
         self.keyRetentionSlack = keyRetentionSlack

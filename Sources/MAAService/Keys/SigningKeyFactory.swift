@@ -18,7 +18,11 @@ public enum SigningKeyFactory {
 
     /// Generates a new key and certificate for `instanceURL`, created at Unix time `now`.
     public static func make(instanceURL: String, now: Int64) throws -> SigningKeyRecord {
-        let rsa = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        try make(instanceURL: instanceURL, now: now, key: try _RSA.Signing.PrivateKey(keySize: .bits2048))
+    }
+
+    /// Wraps an existing RSA key in a new self-signed certificate for `instanceURL`.
+    public static func make(instanceURL: String, now: Int64, key rsa: _RSA.Signing.PrivateKey) throws -> SigningKeyRecord {
         let privateKey = Certificate.PrivateKey(rsa)
         let name = try DistinguishedName { CommonName(instanceURL) }
         let notBefore = Date(timeIntervalSince1970: TimeInterval(now) - 3600)

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MAAServer
+import MAAService
+import MAAStorageSQLite
+
+/// `attest serve`: runs the MAA-compatible service on an embedded SQLite data directory.
+///
+/// With no options it binds 127.0.0.1:8080, uses `./attest-data`, creates an AAD-mode instance `default` and a
+/// shared instance `shared` on first start, and prints their URLs and a newly generated admin API token once.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the MAA-compatible attestation service.",
+        discussion: """
+            Environment variables (used when the option is not given): ATTEST_HOST, ATTEST_PORT, ATTEST_DATA_DIR,
+            ATTEST_API_TOKEN, ATTEST_PUBLIC_URL, ATTEST_LOG_LEVEL.
+            """
+    )
+
+    @Option(help: "Address to bind (default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to bind (default 8080).")
+    var port: Int?
+
+    @Option(help: "Data directory (default ./attest-data).")
+    var dataDir: String?
+
+    @Option(help: "An admin API token to accept (at least 16 characters); no token is generated then.")
+    var apiToken: String?
+
+    @Option(help: "The public base URL clients use (default http://HOST:PORT); instance URLs and token issuers derive from it.")
+    var publicURL: String?
+
+    @Option(help: "Largest accepted request body in bytes.")
+    var maxBodySize: Int = 1 << 20
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let host = host ?? environment["ATTEST_HOST"] ?? "127.0.0.1"
+        let port = try port ?? environment["ATTEST_PORT"].map { text in
+            guard let value = Int(text), (0...65535).contains(value) else { throw ValidationError("bad ATTEST_PORT") }
+            return value
+        } ?? 8080
+        let dataDir = dataDir ?? environment["ATTEST_DATA_DIR"] ?? "attest-data"
+        let apiToken = apiToken ?? environment["ATTEST_API_TOKEN"]
+        let urlHost = host.contains(":") ? "[\(host)]" : (host == "0.0.0.0" ? "127.0.0.1" : host)
+        let publicURL = publicURL ?? environment["ATTEST_PUBLIC_URL"] ?? "http://\(urlHost):\(port)"
+
+        var logger = Logger(label: "attest")
+        logger.logLevel = environment["ATTEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+
+        let store = try await SQLiteStore.open(directory: dataDir, logger: logger)
+        do {
+            let service = AttestationService(store: store, configuration: ServiceConfiguration(publicBaseURL: publicURL))
+            let generatedToken = try await service.bootstrapAPIToken(configuredToken: apiToken)
+            let admin = Principal.localAdministrator
+            if try await store.instances().isEmpty {
+                try await service.createInstance(InstanceSpec(name: "default", mode: .aad), caller: admin)
+                try await service.createInstance(InstanceSpec(name: "shared", mode: .shared), caller: admin)
+            }
+            let rotated = try await service.reconcileSigningKeys()
+            if !rotated.isEmpty {
+                logger.notice("new signing keys for changed instance URLs", metadata: ["instances": "\(rotated)"])
+            }
+
+            say("attest: data directory \(dataDir)")
+            for instance in try await store.instances() {
+                say("attest: instance \(instance.name) (\(instance.mode.rawValue)): \(service.url(of: instance))")
+            }
+            if let generatedToken {
+                say("attest: admin API token (shown once, store it now): \(generatedToken)")
+            }
+
+            let app = buildApplication(
+                service: service,
+                authenticator: StaticTokenAuthenticator(store: store),
+                configuration: ServerConfiguration(host: host, port: port, maximumBodySize: maxBodySize),
+                logger: logger,
+                onServerRunning: { bound in say("attest: listening on \(host):\(bound)") }
+            )
+            try await app.runService()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+}
+
+/// Writes a line to standard output unbuffered, so URLs and the token reach a pipe or log file at once.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

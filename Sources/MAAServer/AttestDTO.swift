@@ -1,0 +1,67 @@
+import MAAService
+import MAAWire
+
+/// The JSON body of `POST /attest/SgxEnclave` and `/attest/OpenEnclave` (§3.1).
+struct AttestEnclaveBody: Decodable, Sendable {
+    var quote: String?
+    var report: String?
+    var runtimeData: DataBody?
+    var initTimeData: DataBody?
+    var draftPolicyForAttestation: String?
+    var nonce: String?
+
+    struct DataBody: Decodable, Sendable {
+        var data: String?
+        var dataType: String?
+    }
+
+    /// The longest nonce echoed back.
+    static let maximumNonceLength = 1024
+
+    /// Checks the members and decodes them into a typed request.
+    func request(type: AttestationType) throws(HTTPFailure) -> AttestationRequest {
+        let evidenceText: String
+        switch type {
+        case .sgxEnclave:
+            guard report == nil else { throw .badRequest("'report' is for OpenEnclave; send 'quote'") }
+            guard let quote else { throw .badRequest("missing member 'quote'") }
+            evidenceText = quote
+        case .openEnclave:
+            guard quote == nil else { throw .badRequest("'quote' is for SgxEnclave; send 'report'") }
+            guard let report else { throw .badRequest("missing member 'report'") }
+            evidenceText = report
+        default:
+            throw .badRequest("unsupported evidence type")
+        }
+        let evidence = try Self.base64url(evidenceText, member: type == .sgxEnclave ? "quote" : "report")
+        guard !evidence.isEmpty else { throw .badRequest("the evidence is empty") }
+        if let nonce, nonce.utf8.count > Self.maximumNonceLength {
+            throw .badRequest("'nonce' is longer than \(Self.maximumNonceLength) bytes")
+        }
+        return AttestationRequest(
+            type: type,
+            evidence: evidence,
+            runtimeData: try runtimeData.map { data throws(HTTPFailure) in try Self.bound(data, member: "runtimeData") },
+            initTimeData: try initTimeData.map { data throws(HTTPFailure) in try Self.bound(data, member: "initTimeData") },
+            draftPolicyForAttestation: draftPolicyForAttestation,
+            nonce: nonce
+        )
+    }
+
+    static func bound(_ body: DataBody, member: String) throws(HTTPFailure) -> BoundData {
+        guard let data = body.data else { throw .badRequest("missing member '\(member).data'") }
+        guard let typeName = body.dataType else { throw .badRequest("missing member '\(member).dataType'") }
+        guard let dataType = BoundData.DataType(rawValue: typeName) else {
+            throw .badRequest("'\(member).dataType' must be Binary or JSON")
+        }
+        return BoundData(bytes: try base64url(data, member: "\(member).data"), encoded: data, dataType: dataType)
+    }
+
+    static func base64url(_ text: String, member: String) throws(HTTPFailure) -> [UInt8] {
+        do {
+            return try Base64.decode(text, alphabet: .url)
+        } catch {
+            throw .badRequest("'\(member)' is not valid base64url")
+        }
+    }
+}

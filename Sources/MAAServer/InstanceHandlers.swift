@@ -1,0 +1,89 @@
+import Hummingbird
+import Logging
+import MAAService
+import MAAWire
+
+/// The MAA data-plane endpoints of one instance.
+struct InstanceHandlers {
+    let responder: MAAResponder
+    let instance: InstanceRecord
+    let logger: Logger
+
+    var service: AttestationService { responder.service }
+    var limit: Int { responder.configuration.maximumBodySize }
+
+    func handle(_ endpoint: InstanceEndpoint, request: Request) async throws -> Response {
+        switch endpoint {
+        case .certs:
+            return responder.json(try await service.signingCertificates(for: instance))
+        case .openIDConfiguration:
+            return responder.json(service.openIDMetadata(for: instance))
+        case .attest(let type):
+            return try await attest(type, request: request)
+        case .policy(let type):
+            let caller = try await responder.authenticate(request)
+            if request.method == .get {
+                return token(try await service.policyToken(type: type, instance: instance, caller: caller))
+            }
+            let jws = try await policyJWS(request)
+            return token(try await service.setPolicy(jws: jws, type: type, instance: instance, caller: caller))
+        case .policyReset(let type):
+            let caller = try await responder.authenticate(request)
+            let jws = try await policyJWS(request)
+            return token(try await service.resetPolicy(jws: jws, type: type, instance: instance, caller: caller))
+        case .certificates:
+            let caller = try await responder.authenticate(request)
+            return token(try await service.policyCertificatesToken(instance: instance, caller: caller))
+        case .certificatesAdd, .certificatesRemove:
+            let caller = try await responder.authenticate(request)
+            try RequestInput.requireContentType(request, "application/json")
+            let body = try await RequestInput.body(of: request, limit: limit)
+            let jws = try JSONBody.decode(String.self, from: body)
+            let operation: SignerChange.Outcome = endpoint == .certificatesAdd ? .isPresent : .isAbsent
+            return token(
+                try await service.modifyPolicyCertificates(jws: jws, operation: operation, instance: instance, caller: caller)
+            )
+        }
+    }
+
+    private func attest(_ type: AttestationType, request: Request) async throws -> Response {
+        do {
+            let caller = try await responder.authenticate(request)
+            try RequestInput.requireContentType(request, "application/json")
+            let body = try await RequestInput.body(of: request, limit: limit)
+            let attestation: AttestationRequest
+            if type == .tpm {
+                let envelope = try JSONBody.decode(TPMDataBody.self, from: body)
+                attestation = AttestationRequest(
+                    type: .tpm, evidence: try AttestEnclaveBody.base64url(envelope.data, member: "data")
+                )
+            } else if type == .sevSnpVm {
+                throw HTTPFailure(ServiceError(.notSupported, "SevSnpVm attestation is not available in this build"))
+            } else {
+                attestation = try JSONBody.decode(AttestEnclaveBody.self, from: body).request(type: type)
+            }
+            let result = try await service.attest(attestation, instance: instance, caller: caller)
+            responder.metrics.attestation(type: type.rawValue, outcome: "success")
+            return token(result)
+        } catch let error as ServiceError {
+            responder.metrics.attestation(type: type.rawValue, outcome: error.code.name)
+            throw error
+        } catch let failure as HTTPFailure {
+            responder.metrics.attestation(type: type.rawValue, outcome: failure.code)
+            throw failure
+        }
+    }
+
+    /// The raw `text/plain` JWS of PUT policy and reset: exact text, not JSON-quoted.
+    private func policyJWS(_ request: Request) async throws -> String {
+        try RequestInput.requireContentType(request, "text/plain")
+        let body = try await RequestInput.body(of: request, limit: limit)
+        let text = try RequestInput.text(body)
+        guard !text.isEmpty else { throw HTTPFailure.badRequest("the body must be a JWS", code: "InvalidOperation") }
+        return text
+    }
+
+    private func token(_ token: String) -> Response {
+        responder.json(TokenBody(token: token))
+    }
+}

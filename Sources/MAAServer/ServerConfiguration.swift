@@ -1,0 +1,27 @@
+/// Settings of the HTTP server.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind, `127.0.0.1` by default (never all interfaces unless asked).
+    public var host: String
+    /// Port to bind; 0 picks a free port (tests).
+    public var port: Int
+    /// The largest request body accepted, in bytes; larger bodies get 413.
+    public var maximumBodySize: Int
+    /// The `api-version` values accepted on the versioned endpoints.
+    public var apiVersions: Set<String>
+    /// Server name for logs.
+    public var serverName: String
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        maximumBodySize: Int = 1 << 20,
+        apiVersions: Set<String> = ["2020-10-01", "2022-08-01"],
+        serverName: String = "attest"
+    ) {
+        self.host = host
+        self.port = port
+        self.maximumBodySize = maximumBodySize
+        self.apiVersions = apiVersions
+        self.serverName = serverName
+    }
+}

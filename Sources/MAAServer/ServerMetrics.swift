@@ -1,0 +1,48 @@
+import Metrics
+import Prometheus
+
+/// Prometheus metrics of the server, kept in their own registry (no process-wide bootstrap, so tests can build
+/// many applications).
+public struct ServerMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
+            .seconds(5),
+        ]
+        self.factory = factory
+    }
+
+    /// Counts one finished request and records its latency.
+    func request(method: String, route: String, status: Int, nanoseconds: Int64) {
+        Counter(
+            label: "maa_http_requests_total",
+            dimensions: [("method", method), ("route", route), ("status", String(status))],
+            factory: factory
+        ).increment()
+        Metrics.Timer(label: "maa_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            .recordNanoseconds(nanoseconds)
+    }
+
+    /// Counts one attestation by evidence type and outcome (`success`, or an error code).
+    func attestation(type: String, outcome: String) {
+        Counter(
+            label: "maa_attestations_total",
+            dimensions: [("type", type), ("outcome", outcome)],
+            factory: factory
+        ).increment()
+    }
+
+    /// The text exposition format.
+    func render() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}
