@@ -7,10 +7,10 @@ let benchmarkDependencies: [Target.Dependency] = [
     .product(name: "Benchmark", package: "benchmark"),
 ]
 
-func benchmarkTarget(_ name: String, _ products: [String]) -> Target {
+func benchmarkTarget(_ name: String, _ products: [String], extra: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
-        dependencies: benchmarkDependencies + products.map { .product(name: $0, package: "swift-attestation") },
+        dependencies: benchmarkDependencies + products.map { .product(name: $0, package: "swift-attestation") } + extra,
         path: "Benchmarks/\(name)",
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     )
@@ -22,9 +22,13 @@ let package = Package(
     dependencies: [
         .package(name: "swift-attestation", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
-        benchmarkTarget("JOSEBenchmarks", ["MAAJOSE", "MAAWire"]),
+        benchmarkTarget("JOSEBenchmarks", ["MAAJOSE", "MAAModels", "MAAWire"], extra: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         benchmarkTarget("DCAPBenchmarks", ["MAADCAP"]),
         benchmarkTarget("PolicyBenchmarks", ["MAAPolicy"]),
     ]

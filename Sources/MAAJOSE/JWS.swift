@@ -1,4 +1,11 @@
 public import MAAWire
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A JWS in compact serialization (RFC 7515 §7.1), parsed without losing the exact bytes received.
 ///
@@ -29,18 +36,14 @@ public struct JWS: Sendable, Hashable {
             guard utf8.count <= maximumLength else {
                 return .failure(JOSEError(.tooLarge, "compact JWS of \(utf8.count) bytes exceeds \(maximumLength)"))
             }
-            var dots: (Int, Int) = (-1, -1)
-            for index in utf8.indices where utf8[index] == UInt8(ascii: ".") {
-                if dots.0 < 0 {
-                    dots.0 = index
-                } else if dots.1 < 0 {
-                    dots.1 = index
-                } else {
-                    return .failure(JOSEError(.malformed, "compact JWS has more than three segments"))
-                }
+            let raw = UnsafeRawBufferPointer(utf8)
+            guard let first = Self.indexOfDot(raw, from: 0), let second = Self.indexOfDot(raw, from: first + 1) else {
+                return .failure(JOSEError(.malformed, "compact JWS needs exactly three segments"))
             }
-            guard dots.1 >= 0 else { return .failure(JOSEError(.malformed, "compact JWS needs exactly three segments")) }
-            return .success(dots)
+            guard Self.indexOfDot(raw, from: second + 1) == nil else {
+                return .failure(JOSEError(.malformed, "compact JWS has more than three segments"))
+            }
+            return .success((first, second))
         }
         let (firstDot, secondDot) = try parsed.get()
         let decoded: Result<([UInt8], [UInt8], [UInt8]), JOSEError> = text.withUTF8 { utf8 in
@@ -72,6 +75,13 @@ public struct JWS: Sendable, Hashable {
         self.payload = payload
         self.signature = signature
         self.signingInputLength = secondDot
+    }
+
+    /// The offset of the next `.` at or after `start` (memchr: tokens are several KiB).
+    private static func indexOfDot(_ buffer: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < buffer.count, let base = buffer.baseAddress else { return nil }
+        guard let found = memchr(base + start, Int32(UInt8(ascii: ".")), buffer.count - start) else { return nil }
+        return UnsafeRawPointer(found) - base
     }
 
     /// Assembles a JWS from already-encoded parts (used by the signers in this module).

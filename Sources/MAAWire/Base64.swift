@@ -17,14 +17,42 @@ public enum Base64 {
     private static let standardChars: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let urlChars: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// 0...63 for a digit of either alphabet; 64 for `+` `/`; 65 for `-` `_` handled below; 0xFF otherwise.
-    private static let decodeTable: [UInt8] = {
+    /// Decoding tables: the 6-bit value of each accepted character, 0xFF for every other byte.
+    private static func makeTable(_ extra: [(Character, UInt8)]) -> [UInt8] {
         var table = [UInt8](repeating: 0xFF, count: 256)
-        for (index, char) in standardChars.enumerated() { table[Int(char)] = UInt8(index) }
-        table[Int(UInt8(ascii: "-"))] = 62
-        table[Int(UInt8(ascii: "_"))] = 63
+        for (index, char) in standardChars.prefix(62).enumerated() { table[Int(char)] = UInt8(index) }
+        for (char, value) in extra { table[Int(char.asciiValue ?? 0)] = value }
         return table
-    }()
+    }
+
+    private static let urlTable = makeTable([("-", 62), ("_", 63)])
+    private static let standardTable = makeTable([("+", 62), ("/", 63)])
+    private static let eitherTable = makeTable([("-", 62), ("_", 63), ("+", 62), ("/", 63)])
+
+    /// Four 256-entry tables per alphabet: the value of a character at positions 0...3 of a quantum, shifted into
+    /// place (18, 12, 6, 0 bits), or 0x8000_0000 for a rejected character.
+    private static func makeShiftedTables(_ table: [UInt8]) -> [UInt32] {
+        var tables = [UInt32](repeating: 0, count: 1024)
+        for position in 0..<4 {
+            for byte in 0..<256 {
+                let value = table[byte]
+                tables[position * 256 + byte] = value == 0xFF ? 0x8000_0000 : UInt32(value) << UInt32(18 - 6 * position)
+            }
+        }
+        return tables
+    }
+
+    private static let urlShifted = makeShiftedTables(urlTable)
+    private static let standardShifted = makeShiftedTables(standardTable)
+    private static let eitherShifted = makeShiftedTables(eitherTable)
+
+    private static func shiftedTables(for alphabet: Alphabet) -> [UInt32] {
+        switch alphabet {
+        case .url: urlShifted
+        case .standard: standardShifted
+        case .either: eitherShifted
+        }
+    }
 
     /// Encodes bytes as base64url without padding.
     public static func urlEncoded(_ bytes: some Sequence<UInt8>) -> String {
@@ -109,55 +137,80 @@ public enum Base64 {
             throw WireError(.invalidBase64, "padding does not complete a 4-character group")
         }
         if n % 4 == 1 { throw WireError(.invalidBase64, "impossible length \(n)") }
-        var sawStandard = false
-        var sawURL = false
         let fullGroups = n / 4
         let rest = n % 4
         let outCount = fullGroups * 3 + (rest == 0 ? 0 : rest - 1)
-        var output = [UInt8](repeating: 0, count: outCount)
-        var badIndex = -1
-        decodeTable.withUnsafeBufferPointer { table in
+        var output = [UInt8](repeating: 0, count: outCount + 2)
+        // Four tables, one per position in a quantum, hold the 6-bit value already shifted into place; a rejected
+        // character maps to 0x8000_0000, so ORing every looked-up value into `invalid` detects any of them.
+        var invalid: UInt32 = 0
+        var trailingBitsSet = false
+        let shifted = shiftedTables(for: alphabet)
+        shifted.withUnsafeBufferPointer { tables in
             output.withUnsafeMutableBufferPointer { out in
+                guard let inp = input.baseAddress, let o = out.baseAddress, let t = tables.baseAddress else { return }
+                let t1 = t + 256, t2 = t + 512, t3 = t + 768
                 var i = 0
-                var o = 0
-                @inline(__always) func value(_ index: Int) -> UInt32 {
-                    let c = input[index]
-                    let v = table[Int(c)]
-                    if v == 0xFF {
-                        if badIndex < 0 { badIndex = index }
-                        return 0
-                    }
-                    if v >= 62 {
-                        if c == UInt8(ascii: "+") || c == UInt8(ascii: "/") { sawStandard = true } else { sawURL = true }
-                    }
-                    return UInt32(v)
+                var w = 0
+                // Eight characters (one 64-bit load) give six bytes.
+                while fullGroups * 4 - i >= 8 {
+                    let word = UInt64(littleEndian: inp.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    let a = t[Int(word & 0xFF)] | t1[Int((word >> 8) & 0xFF)] | t2[Int((word >> 16) & 0xFF)]
+                        | t3[Int((word >> 24) & 0xFF)]
+                    let b = t[Int((word >> 32) & 0xFF)] | t1[Int((word >> 40) & 0xFF)] | t2[Int((word >> 48) & 0xFF)]
+                        | t3[Int(word >> 56)]
+                    invalid |= a | b
+                    // One 8-byte store writes the six decoded bytes (big-endian) plus two bytes of slack that the
+                    // next store or the tail overwrites; `output` has two spare bytes at the end for this.
+                    let six = (UInt64(a) << 40 | UInt64(b) << 16).bigEndian
+                    UnsafeMutableRawPointer(o).storeBytes(of: six, toByteOffset: w, as: UInt64.self)
+                    i += 8
+                    w += 6
                 }
-                for _ in 0..<fullGroups {
-                    let v = value(i) << 18 | value(i + 1) << 12 | value(i + 2) << 6 | value(i + 3)
-                    out[o] = UInt8(truncatingIfNeeded: v >> 16)
-                    out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                    out[o + 2] = UInt8(truncatingIfNeeded: v)
+                let bytes = inp.assumingMemoryBound(to: UInt8.self)
+                while i < fullGroups * 4 {
+                    let v = t[Int(bytes[i])] | t1[Int(bytes[i + 1])] | t2[Int(bytes[i + 2])] | t3[Int(bytes[i + 3])]
+                    invalid |= v
+                    o[w] = UInt8(truncatingIfNeeded: v >> 16)
+                    o[w + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                    o[w + 2] = UInt8(truncatingIfNeeded: v)
                     i += 4
-                    o += 3
+                    w += 3
                 }
                 if rest == 2 {
-                    let v = value(i) << 18 | value(i + 1) << 12
-                    if v & 0xFFFF != 0 { if badIndex < 0 { badIndex = i + 1 } }
-                    out[o] = UInt8(truncatingIfNeeded: v >> 16)
+                    let v = t[Int(bytes[i])] | t1[Int(bytes[i + 1])]
+                    invalid |= v
+                    trailingBitsSet = v & 0xFFFF != 0 && v & 0x8000_0000 == 0
+                    o[w] = UInt8(truncatingIfNeeded: v >> 16)
                 } else if rest == 3 {
-                    let v = value(i) << 18 | value(i + 1) << 12 | value(i + 2) << 6
-                    if v & 0xFF != 0 { if badIndex < 0 { badIndex = i + 2 } }
-                    out[o] = UInt8(truncatingIfNeeded: v >> 16)
-                    out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                    let v = t[Int(bytes[i])] | t1[Int(bytes[i + 1])] | t2[Int(bytes[i + 2])]
+                    invalid |= v
+                    trailingBitsSet = v & 0xFF != 0 && v & 0x8000_0000 == 0
+                    o[w] = UInt8(truncatingIfNeeded: v >> 16)
+                    o[w + 1] = UInt8(truncatingIfNeeded: v >> 8)
                 }
             }
         }
-        if badIndex >= 0 { throw WireError(.invalidBase64, "invalid character or trailing bits at offset \(badIndex)") }
+        let table: [UInt8]
         switch alphabet {
-        case .url where sawStandard: throw WireError(.invalidBase64, "'+' or '/' in base64url text")
-        case .standard where sawURL: throw WireError(.invalidBase64, "'-' or '_' in standard base64 text")
-        case .either where sawURL && sawStandard: throw WireError(.invalidBase64, "mixed base64 alphabets")
-        default: break
+        case .url: table = urlTable
+        case .standard: table = standardTable
+        case .either: table = eitherTable
+        }
+        output.removeLast(2)
+        if invalid & 0x8000_0000 != 0 {
+            let bad = (0..<n).first { table[Int(input[$0])] == 0xFF } ?? 0
+            throw WireError(.invalidBase64, "invalid character at offset \(bad)")
+        }
+        if trailingBitsSet { throw WireError(.invalidBase64, "non-zero trailing bits") }
+        if alphabet == .either {
+            var sawStandard = false
+            var sawURL = false
+            for byte in input.prefix(n) {
+                if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/") { sawStandard = true }
+                if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") { sawURL = true }
+            }
+            if sawStandard && sawURL { throw WireError(.invalidBase64, "mixed base64 alphabets") }
         }
         return output
     }

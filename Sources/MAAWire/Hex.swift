@@ -23,19 +23,24 @@ public enum Hex {
 
     /// Decodes hex text (either case). Rejects odd lengths and non-hex characters.
     public static func decode(_ text: some StringProtocol) throws(WireError) -> [UInt8] {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { throw WireError(.invalidHex, "odd number of hex digits") }
-        var output = [UInt8]()
-        output.reserveCapacity(utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else {
-                throw WireError(.invalidHex, "invalid hex digit at offset \(index)")
+        var string = String(text)
+        let result: Result<[UInt8], WireError> = string.withUTF8 { utf8 in
+            guard utf8.count % 2 == 0 else { return .failure(WireError(.invalidHex, "odd number of hex digits")) }
+            var output = [UInt8](repeating: 0, count: utf8.count / 2)
+            var bad = -1
+            output.withUnsafeMutableBufferPointer { out in
+                for index in 0..<out.count {
+                    guard let high = nibble(utf8[2 * index]), let low = nibble(utf8[2 * index + 1]) else {
+                        bad = 2 * index
+                        return
+                    }
+                    out[index] = high << 4 | low
+                }
             }
-            output.append(high << 4 | low)
-            index += 2
+            if bad >= 0 { return .failure(WireError(.invalidHex, "invalid hex digit at offset \(bad)")) }
+            return .success(output)
         }
-        return output
+        return try result.get()
     }
 
     @inline(__always)

@@ -19,6 +19,11 @@ public struct JSONParsingOptions: Sendable {
 
 extension JSONValue {
     /// Parses exactly one JSON value (RFC 8259) from UTF-8 bytes; only whitespace may surround it.
+    public init(parsing bytes: [UInt8], options: JSONParsingOptions = .default) throws(WireError) {
+        self = try bytes.withUnsafeBytes { Self.parse($0, options: options) }.get()
+    }
+
+    /// Parses exactly one JSON value (RFC 8259) from UTF-8 bytes; only whitespace may surround it.
     public init(parsing bytes: some Collection<UInt8>, options: JSONParsingOptions = .default) throws(WireError) {
         let result: Result<JSONValue, WireError>? = bytes.withContiguousStorageIfAvailable { buffer in
             Self.parse(UnsafeRawBufferPointer(buffer), options: options)
@@ -109,27 +114,27 @@ struct JSONParser {
         guard depth <= options.maxDepth else { throw error(.tooDeep, "JSON nested deeper than \(options.maxDepth)") }
         index += 1  // '{'
         var members: [(key: String, value: JSONValue)] = []
+        // Keys in strictly increasing byte order (as MAA writes them) cannot repeat: compare each key with the
+        // previous one only, and fall back to a set of the keys once the order breaks.
+        var increasing = true
         var seen: Set<String>? = nil
         skipWhitespace()
         if index < buffer.count, buffer[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(JSONObject(uniqueMembers: members))
+            return .object(JSONObject(uniqueMembers: members, sorted: false))
         }
         while true {
             skipWhitespace()
             guard index < buffer.count else { throw error(.truncated, "unexpected end of JSON in object") }
             guard buffer[index] == UInt8(ascii: "\"") else { throw error(.invalidJSON, "expected a member name") }
             let key = try parseString()
-            if !options.allowDuplicateKeys {
-                if members.count < 12 {
-                    for member in members where member.key == key {
-                        throw error(.duplicateKey, "duplicate member name \"\(key)\"")
-                    }
-                } else {
-                    if seen == nil { seen = Set(members.map(\.key)) }
-                    if seen?.insert(key).inserted == false {
-                        throw error(.duplicateKey, "duplicate member name \"\(key)\"")
-                    }
+            if increasing, let previous = members.last?.key, UTF8Order.compare(previous, key) >= 0 {
+                increasing = false
+            }
+            if !increasing && !options.allowDuplicateKeys {
+                if seen == nil { seen = Set(members.map(\.key)) }
+                if seen?.insert(key).inserted == false {
+                    throw error(.duplicateKey, "duplicate member name \"\(key)\"")
                 }
             }
             skipWhitespace()
@@ -149,7 +154,7 @@ struct JSONParser {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
-                return .object(JSONObject(uniqueMembers: members))
+                return .object(JSONObject(uniqueMembers: members, sorted: increasing))
             default: throw error(.invalidJSON, "expected ',' or '}'")
             }
         }
@@ -182,19 +187,31 @@ struct JSONParser {
     mutating func parseString() throws(WireError) -> String {
         index += 1  // opening quote
         let start = index
-        // Fast path: no escapes.
+        var nonASCII: UInt8 = 0
+        // Fast path: no escapes. Skip 8 bytes at a time while none is '"', '\\', a control character or non-ASCII.
+        if let base = buffer.baseAddress {
+            while buffer.count - index >= 8 {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | (word &- (ones &* 0x20)) | word
+                if special & highs != 0 { break }
+                index += 8
+            }
+        }
         while index < buffer.count {
             let byte = buffer[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeRawBufferPointer(rebasing: buffer[start..<index])
                 index += 1
-                guard let string = String(validating: slice, as: UTF8.self) else {
-                    throw error(.invalidJSON, "invalid UTF-8 in string")
-                }
-                return string
+                return try makeString(slice, isASCII: nonASCII == 0)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error(.invalidJSON, "control character in string") }
+            nonASCII |= byte & 0x80
             index += 1
         }
         guard index < buffer.count else { throw error(.truncated, "unterminated string") }
@@ -248,6 +265,14 @@ struct JSONParser {
             }
         }
         throw error(.truncated, "unterminated string")
+    }
+
+    /// A string from UTF-8 bytes, rejecting invalid UTF-8. ASCII (the common case) needs no validation.
+    func makeString(_ bytes: UnsafeRawBufferPointer, isASCII: Bool) throws(WireError) -> String {
+        let utf8 = bytes.assumingMemoryBound(to: UInt8.self)
+        if isASCII { return String(decoding: utf8, as: UTF8.self) }
+        guard let string = String(validating: utf8, as: UTF8.self) else { throw error(.invalidJSON, "invalid UTF-8 in string") }
+        return string
     }
 
     mutating func parseHex4() throws(WireError) -> UInt32 {

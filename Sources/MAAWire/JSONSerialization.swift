@@ -60,7 +60,7 @@ extension JSONValue {
             output.append(contentsOf: pad(indent) + Array("]".utf8))
         case .object(let object) where !object.isEmpty:
             output.append(contentsOf: Array("{\n".utf8))
-            let members = object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            let members = object.members.sorted { UTF8Order.compare($0.key, $1.key) < 0 }
             for (offset, member) in members.enumerated() {
                 output.append(contentsOf: pad(indent + 1))
                 Self.writeString(member.key, into: &output, options: .maa)
@@ -92,7 +92,7 @@ extension JSONValue {
             output.append(UInt8(ascii: "]"))
         case .object(let object):
             output.append(UInt8(ascii: "{"))
-            let members = options.sortKeys ? object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : object.members
+            let members = options.sortKeys ? object.members.sorted { UTF8Order.compare($0.key, $1.key) < 0 } : object.members
             for (offset, member) in members.enumerated() {
                 if offset > 0 { Self.writeComma(into: &output, options: options) }
                 Self.writeString(member.key, into: &output, options: options)

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON value parsed strictly from untrusted bytes, or built to be serialized deterministically.
 ///
 /// Numbers keep integers exact: a literal without fraction or exponent that fits `Int64` is ``integer(_:)``,
@@ -96,9 +104,28 @@ public struct JSONObject: Sendable, Hashable {
         for member in members { self[member.key] = member.value }
     }
 
+    /// Whether ``members`` are in strictly increasing UTF-8 key order (as in MAA tokens), enabling binary search.
+    private var isSorted = false
+
     /// Builds an object from already-unique members without checking (the parser checks).
-    init(uniqueMembers: [(key: String, value: JSONValue)]) {
+    init(uniqueMembers: [(key: String, value: JSONValue)], sorted: Bool) {
         self.members = uniqueMembers
+        self.isSorted = sorted && uniqueMembers.count > 8
+    }
+
+    private func index(of key: String) -> Int? {
+        if isSorted {
+            var low = 0
+            var high = members.count
+            while low < high {
+                let mid = (low + high) / 2
+                let order = UTF8Order.compare(members[mid].key, key)
+                if order == 0 { return mid }
+                if order < 0 { low = mid + 1 } else { high = mid }
+            }
+            return nil
+        }
+        return members.firstIndex { $0.key == key }
     }
 
     /// The number of members.
@@ -113,14 +140,15 @@ public struct JSONObject: Sendable, Hashable {
     /// Reads or replaces (in place) or appends a member; assigning `nil` removes it.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members where member.key == key { return member.value }
-            return nil
+            guard let index = index(of: key) else { return nil }
+            return members[index].value
         }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
+            if let index = index(of: key) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append((key: key, value: newValue))
+                isSorted = false
             }
         }
     }
@@ -145,5 +173,24 @@ public struct JSONObject: Sendable, Hashable {
 extension JSONObject: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements.map { (key: $0.0, value: $0.1) })
+    }
+}
+
+/// Byte-wise (code point) ordering of strings, as JSON canonical forms and MAA's serializer sort keys.
+enum UTF8Order {
+    /// Negative, zero or positive as `a` sorts before, equal to, or after `b` by UTF-8 bytes.
+    static func compare(_ a: String, _ b: String) -> Int {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                if common > 0, let px = x.baseAddress, let py = y.baseAddress {
+                    let order = memcmp(px, py, common)
+                    if order != 0 { return Int(order) }
+                }
+                return x.count - y.count
+            }
+        }
     }
 }
