@@ -1,6 +1,7 @@
 public import Crypto
 public import _CryptoExtras
 public import X509
+import MAAWire
 
 /// A public key that verifies JWS signatures: RSA (2048 bits or more), P-256 or P-384.
 ///
@@ -117,5 +118,34 @@ public struct JWSVerificationKey: Sendable {
             }
         }
         return try result.get()
+    }
+}
+
+extension JWK {
+    /// A bare public JWK (`kty` with `n`/`e` for RSA, `crv`/`x`/`y` for EC), without certificates.
+    public init(publicKey key: JWSVerificationKey, keyID: String? = nil) throws(JOSEError) {
+        var object = JSONObject()
+        object["kty"] = .string(key.keyType)
+        if let keyID { object["kid"] = .string(keyID) }
+        switch key.backing {
+        case .rsa(let rsa):
+            let primitives: _RSA.Signing.PublicKey.Primitives
+            do { primitives = try rsa.getKeyPrimitives() } catch {
+                throw JOSEError(.invalidKey, "cannot read the RSA key: \(error)")
+            }
+            object["n"] = .string(Base64.urlEncoded(Array(primitives.modulus)))
+            object["e"] = .string(Base64.urlEncoded(Array(primitives.publicExponent)))
+        case .p256(let ec):
+            let raw = Array(ec.rawRepresentation)
+            object["crv"] = "P-256"
+            object["x"] = .string(Base64.urlEncoded(raw[0..<32]))
+            object["y"] = .string(Base64.urlEncoded(raw[32...]))
+        case .p384(let ec):
+            let raw = Array(ec.rawRepresentation)
+            object["crv"] = "P-384"
+            object["x"] = .string(Base64.urlEncoded(raw[0..<48]))
+            object["y"] = .string(Base64.urlEncoded(raw[48...]))
+        }
+        try self.init(json: object)
     }
 }

@@ -69,6 +69,28 @@ import _CryptoExtras
         #expect(throws: JOSEError.invalidKey) { try JWSSigningKey(rsa: short) }
     }
 
+    @Test func publicKeysConvertToBareJWKsAndBack() throws {
+        let keys: [JWSVerificationKey] = [
+            try JWSSigningKey(rsa: Self.rsa.key).publicKey,
+            JWSSigningKey(p256: P256.Signing.PrivateKey()).publicKey,
+            JWSSigningKey(p384: P384.Signing.PrivateKey()).publicKey,
+        ]
+        for key in keys {
+            let jwk = try JWK(publicKey: key, keyID: "k")
+            #expect(jwk.keyID == "k")
+            #expect(try jwk.verificationKey().subjectPublicKeyInfo == key.subjectPublicKeyInfo)
+        }
+        // A certificate JWK and a bare JWK of the same key agree; a mismatching pair is refused.
+        let certificateJWK = try JWK(certificateChain: [Self.rsa.certificate])
+        var mixed = certificateJWK.json
+        let other = try JWK(publicKey: JWSSigningKey(p256: P256.Signing.PrivateKey()).publicKey)
+        mixed["x"] = other.json["x"]
+        mixed["y"] = other.json["y"]
+        mixed["kty"] = "EC"
+        mixed["crv"] = "P-256"
+        #expect(throws: JOSEError.invalidKey) { try JWK(json: mixed).verificationKey() }
+    }
+
     @Test func algorithmAliases() {
         #expect(JWSAlgorithm(headerValue: "RSA256") == .rs256)
         #expect(JWSAlgorithm(headerValue: "ECDH256") == .es256)

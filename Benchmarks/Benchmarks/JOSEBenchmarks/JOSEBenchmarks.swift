@@ -24,7 +24,7 @@ struct Fixture {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.throughput, .wallClock, .mallocCountTotal], maxDuration: .seconds(5),
+    Benchmark.defaultConfiguration = .init(metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal], maxDuration: .seconds(5),
                                            maxIterations: 1_000_000)
     let fixture = Fixture.load()
     let signers = try! AttestationSigner.signers(from: JWKS(parsing: fixture.jwks))
