@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "MAAServiceTests",
             dependencies: [
-                "MAAService", "MAAStorageSQLite", "MAATesting",
+                "MAAService", "MAAStorageSQLite", "MAATesting", "MAAJOSE", "MAAWire",
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "MAAServerTests",
             dependencies: [
-                "MAAServer", "MAAService", "MAATesting",
+                "MAAServer", "MAAService", "MAATesting", "MAAJOSE", "MAAWire",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

@@ -96,6 +96,22 @@ struct BadInputTests {
             cases.append(Case(method: .put, uri: "/aad1/policies/OpenEnclave\(v)", headers: text(), body: body))
             cases.append(Case(method: .post, uri: "/aad1/policies/Tpm:reset\(v)", headers: text(), body: body))
         }
+        // 5b. Policy and signer-change JWS that are malformed, unsigned where a signature is needed, or carry
+        // policies that do not parse.
+        let badJWS = [
+            "x", "a.b", "a.b.c.d", "eyJhbGciOiJub25lIn0..", "eyJhbGciOiJub25lIn0.e30.", "eyJ.eyJ.eyJ", "....",
+            "eyJhbGciOiJIUzI1NiJ9.e30.c2ln", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "eyJhbGciOiJub25lIn0.eyJBdHRlc3RhdGlvblBvbGljeSI6IiEhIn0.",
+            "eyJhbGciOiJub25lIn0.eyJBdHRlc3RhdGlvblBvbGljeSI6ImRtVnljMmx2YmowZ01TNHdPeUJ2YjNCeiJ9.",
+        ]
+        for jws in badJWS {
+            cases.append(Case(method: .put, uri: "/aad1/policies/SgxEnclave\(v)", headers: text(), body: Array(jws.utf8)))
+            cases.append(Case(method: .put, uri: "/iso/policies/SgxEnclave\(v)", headers: text(), body: Array(jws.utf8)))
+            cases.append(Case(method: .post, uri: "/iso/policies/Tpm:reset\(v)", headers: text(), body: Array(jws.utf8)))
+            cases.append(Case(
+                method: .post, uri: "/iso/certificates:add\(v)", headers: json(ServerFixture.contributorToken),
+                body: Array("\"\(jws)\"".utf8)
+            ))
+        }
         // 6. Oversize bodies (declared and streamed).
         let big = [UInt8](repeating: UInt8(ascii: "A"), count: limit + 1)
         for uri in ["/aad1/attest/SgxEnclave\(v)", "/aad1/certificates:add\(v)", "/admin/instances"] {

@@ -9,6 +9,8 @@ public struct AttestationService: Sendable {
     public let store: any AttestationStore
     /// Settings.
     public let configuration: ServiceConfiguration
+    /// Token signing with the instances' keys.
+    let tokens = TokenIssuer()
 
     public init(store: any AttestationStore, configuration: ServiceConfiguration) {
         self.store = store

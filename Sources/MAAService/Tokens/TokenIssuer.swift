@@ -1,0 +1,85 @@
+import Crypto
+import MAAJOSE
+import MAAWire
+import Foundation
+
+/// Signs MAA tokens with an instance's active key: RS256, header `{alg, jku, kid, typ}`, compact sorted-key JSON,
+/// integer times with `nbf == iat`.
+public struct TokenIssuer: Sendable {
+    /// Attestation tokens: 8 hours.
+    public static let attestationLifetime: Int64 = 8 * 3600
+    /// Policy and certificate-management tokens: 1 hour.
+    public static let managementLifetime: Int64 = 3600
+
+    private let keys = KeyCache()
+
+    public init() {}
+
+    /// The header MAA puts on every token.
+    static func header(issuer: String, key: SigningKeyRecord) -> JSONObject {
+        ["jku": .string(issuer + "/certs"), "kid": .string(key.kid), "typ": "JWT"]
+    }
+
+    /// Adds `iss`, `iat`, `nbf` and `exp` (and `jti` when asked) to `claims`.
+    static func stamped(_ claims: JSONObject, issuer: String, now: Int64, lifetime: Int64, tokenID: Bool) -> JSONObject {
+        var claims = claims
+        claims["iss"] = .string(issuer)
+        claims["iat"] = .integer(now)
+        claims["nbf"] = .integer(now)
+        claims["exp"] = .integer(now + lifetime)
+        if tokenID { claims["jti"] = .string(randomTokenID()) }
+        return claims
+    }
+
+    /// Signs `claims` (after stamping) with `key` for the instance URL `issuer`.
+    public func sign(
+        _ claims: JSONObject,
+        issuer: String,
+        key: SigningKeyRecord,
+        now: Int64,
+        lifetime: Int64,
+        tokenID: Bool = false
+    ) throws -> String {
+        let signingKey = try keys.key(for: key)
+        let body = Self.stamped(claims, issuer: issuer, now: now, lifetime: lifetime, tokenID: tokenID)
+        return try JWS.sign(header: Self.header(issuer: issuer, key: key), claims: body, key: signingKey).compact
+    }
+
+    /// An unsecured token (`alg: none`, empty signature) with the same header members, as MAA returns for
+    /// draft-policy attestation.
+    public func unsecured(
+        _ claims: JSONObject,
+        issuer: String,
+        key: SigningKeyRecord,
+        now: Int64,
+        lifetime: Int64,
+        tokenID: Bool = true
+    ) -> String {
+        let body = Self.stamped(claims, issuer: issuer, now: now, lifetime: lifetime, tokenID: tokenID)
+        return JWS.unsecured(
+            header: Self.header(issuer: issuer, key: key), payload: JSONValue.object(body).serializedBytes(.maa)
+        ).compact
+    }
+
+    /// 64 lowercase hex characters of randomness, the shape of MAA's `jti`.
+    static func randomTokenID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+}
+
+/// Parsed signing keys by `kid`, so each request does not re-parse the private key.
+final class KeyCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cache: [String: JWSSigningKey] = [:]  // guarded by `lock`
+
+    func key(for record: SigningKeyRecord) throws -> JWSSigningKey {
+        if let cached = lock.withLock({ cache[record.kid] }) { return cached }
+        let key = try JWSSigningKey(rsa: SigningKeyFactory.privateKey(of: record))
+        lock.withLock {
+            if cache.count > 1024 { cache.removeAll() }
+            cache[record.kid] = key
+        }
+        return key
+    }
+}
