@@ -1,11 +1,12 @@
+import MAAWire
+
 /// An error parsing, signing or validating a JWS / JWT.
 ///
 /// Compare on ``code`` (`#expect(throws: JOSEError.signatureInvalid)`); ``reason`` explains it to humans.
-public struct JOSEError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct JOSEError: CodedError {
     /// What went wrong, without detail: stable, bounded, suitable for metrics.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
+    public struct Code: NamedErrorCode {
+        public let name: String
 
         public static let malformed = Code(name: "malformed")
         public static let tooLarge = Code(name: "tooLarge")
@@ -34,10 +35,6 @@ public struct JOSEError: Error, Hashable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { "\(code): \(reason)" }
-
-    public static func == (lhs: JOSEError, rhs: JOSEError) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     public static let malformed = JOSEError(.malformed, "")
     public static let tooLarge = JOSEError(.tooLarge, "")

@@ -1,11 +1,10 @@
 /// An error decoding an encoded value (base64, hex, JSON) from untrusted input.
 ///
 /// Compare on ``code``; ``reason`` is for humans.
-public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct WireError: CodedError {
     /// What went wrong, without detail, suitable for metrics and `#expect(throws:)`.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
+    public struct Code: NamedErrorCode {
+        public let name: String
 
         public static let invalidBase64 = Code(name: "invalidBase64")
         public static let invalidHex = Code(name: "invalidHex")
@@ -25,8 +24,4 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { "\(code): \(reason)" }
-
-    public static func == (lhs: WireError, rhs: WireError) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }
