@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "MAAServiceTests",
             dependencies: [
-                "MAAService", "MAAStorageSQLite", "MAATesting", "MAAJOSE", "MAAWire",
+                "MAAService", "MAAStorageSQLite", "MAATesting", "MAAJOSE", "MAAWire", "MAADCAP", "MAAPolicy",
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "MAAServerTests",
             dependencies: [
-                "MAAServer", "MAAService", "MAATesting", "MAAJOSE", "MAAWire",
+                "MAAServer", "MAAService", "MAATesting", "MAAJOSE", "MAAWire", "MAADCAP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

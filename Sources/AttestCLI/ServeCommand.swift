@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import MAADCAP
 import MAAServer
 import MAAService
 import MAAStorageSQLite
@@ -16,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the MAA-compatible attestation service.",
         discussion: """
             Environment variables (used when the option is not given): ATTEST_HOST, ATTEST_PORT, ATTEST_DATA_DIR,
-            ATTEST_API_TOKEN, ATTEST_PUBLIC_URL, ATTEST_LOG_LEVEL.
+            ATTEST_API_TOKEN, ATTEST_PUBLIC_URL, ATTEST_COLLATERAL_TIME, ATTEST_LOG_LEVEL.
             """
     )
 
@@ -34,6 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "The public base URL clients use (default http://HOST:PORT); instance URLs and token issuers derive from it.")
     var publicURL: String?
+
+    @Option(help: "DCAP collateral: a QuoteCollateralV3 JSON file or a directory of them (repeatable). <data-dir>/collateral is always loaded.")
+    var collateral: [String] = []
+
+    @Option(help: "Judge collateral and certificates at this UNIX time instead of the clock (tokens still use the clock).")
+    var collateralTime: Int64?
 
     @Option(help: "Largest accepted request body in bytes.")
     var maxBodySize: Int = 1 << 20
@@ -53,9 +60,19 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "attest")
         logger.logLevel = environment["ATTEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
 
+        let collateralTime = try collateralTime ?? environment["ATTEST_COLLATERAL_TIME"].map { text in
+            guard let value = Int64(text) else { throw ValidationError("bad ATTEST_COLLATERAL_TIME") }
+            return value
+        }
+        let collateralStore = try loadCollateral(dataDir: dataDir, logger: logger)
+
         let store = try await SQLiteStore.open(directory: dataDir, logger: logger)
         do {
-            let service = AttestationService(store: store, configuration: ServiceConfiguration(publicBaseURL: publicURL))
+            let service = AttestationService(
+                store: store,
+                configuration: ServiceConfiguration(publicBaseURL: publicURL),
+                evidence: EvidenceVerification(collateral: collateralStore, collateralTime: collateralTime)
+            )
             let generatedToken = try await service.bootstrapAPIToken(configuredToken: apiToken)
             let admin = Principal.localAdministrator
             if try await store.instances().isEmpty {
@@ -67,7 +84,8 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.notice("new signing keys for changed instance URLs", metadata: ["instances": "\(rotated)"])
             }
 
-            say("attest: data directory \(dataDir)")
+            say("attest: data directory \(dataDir); \(collateralStore.all.count) collateral set(s)"
+                + (collateralTime.map { "; collateral judged at UNIX time \($0)" } ?? ""))
             for instance in try await store.instances() {
                 say("attest: instance \(instance.name) (\(instance.mode.rawValue)): \(service.url(of: instance))")
             }
@@ -88,6 +106,42 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         try await store.close()
+    }
+}
+
+extension ServeCommand {
+    /// Loads `<data-dir>/collateral/` and every `--collateral` file or directory; bad files are logged and skipped.
+    func loadCollateral(dataDir: String, logger: Logger) throws -> CollateralStore {
+        let store = CollateralStore()
+        var failures = try CollateralDirectory(dataDirectory: URL(fileURLWithPath: dataDir)).load(into: store)
+        for path in collateral {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationError("no collateral at \(path)")
+            }
+            if isDirectory.boolValue {
+                let files = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") }.sorted()
+                for file in files { failures += addBundle(at: (path as NSString).appendingPathComponent(file), to: store) }
+            } else {
+                failures += addBundle(at: path, to: store)
+            }
+        }
+        for (url, error) in failures {
+            logger.warning("collateral rejected", metadata: ["file": "\(url.path)", "error": "\(error)"])
+        }
+        return store
+    }
+
+    private func addBundle(at path: String, to store: CollateralStore) -> [(URL, any Error)] {
+        let url = URL(fileURLWithPath: path)
+        do {
+            let data = try Data(contentsOf: url)
+            guard data.count <= CollateralDirectory.maximumFileSize else { throw ValidationError("file too large") }
+            store.add(try VerifiedCollateral(try CollateralBundle(jsonBytes: Array(data))))
+            return []
+        } catch {
+            return [(url, error)]
+        }
     }
 }
 

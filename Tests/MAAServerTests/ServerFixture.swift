@@ -23,21 +23,24 @@ struct ServerFixture: Sendable {
     let service: AttestationService
     let metrics: ServerMetrics
 
-    static func make() async throws -> ServerFixture {
+    static func make(evidence: EvidenceVerification = EvidenceVerification()) async throws -> ServerFixture {
         let store = InMemoryStore()
         let configuration = ServiceConfiguration(
             publicBaseURL: baseURL,
             now: { 1_800_000_000 },
             makeSigningKey: { url, now in try SigningKeyFactory.make(instanceURL: url, now: now, key: rsaKey) }
         )
-        let service = AttestationService(store: store, configuration: configuration)
+        let service = AttestationService(store: store, configuration: configuration, evidence: evidence)
         for (token, role) in [(adminToken, Role.admin), (contributorToken, .contributor), (readerToken, .reader)] {
             try await store.addAPIToken(
                 APITokenRecord(tokenHash: StaticTokenAuthenticator.hash(token), role: role, label: role.rawValue, createdAt: 1)
             )
         }
         let admin = Principal.localAdministrator
-        try await service.createInstance(InstanceSpec(name: "aad1", mode: .aad), caller: admin)
+        try await service.createInstance(
+            InstanceSpec(name: "aad1", mode: .aad, acceptedTCBStatuses: ["UpToDate", "SWHardeningNeeded", "OutOfDate"]),
+            caller: admin
+        )
         try await service.createInstance(InstanceSpec(name: "shared", mode: .shared), caller: admin)
         try await service.createInstance(
             InstanceSpec(name: "iso", mode: .isolated, signerCertificatesDER: [signerCertificate]), caller: admin

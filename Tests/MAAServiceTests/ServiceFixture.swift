@@ -13,14 +13,15 @@ struct ServiceFixture {
     let store = InMemoryStore()
     let service: AttestationService
 
-    init() {
+    init(evidence: EvidenceVerification = EvidenceVerification()) {
         service = AttestationService(
             store: store,
             configuration: ServiceConfiguration(
                 publicBaseURL: "http://localhost:8080",
                 now: { ServiceFixture.now },
                 makeSigningKey: { url, now in try SigningKeyFactory.make(instanceURL: url, now: now, key: ServiceFixture.rsa) }
-            )
+            ),
+            evidence: evidence
         )
     }
 
@@ -35,6 +36,19 @@ struct ServiceFixture {
     static func signer(_ name: String, key: _RSA.Signing.PrivateKey = rsa) throws -> PolicyTokenSigner {
         let certificate = try SigningKeyFactory.make(instanceURL: "https://\(name).signer.test", now: 1_700_000_000, key: key)
         return try PolicyTokenSigner(key: JWSSigningKey(rsa: key), certificateChainDER: [certificate.certificateDER])
+    }
+
+    /// Validates a service token, allowing unsecured (draft-policy) tokens when asked.
+    func validatedClaims(_ token: String, instance: InstanceRecord, allowUnsecured: Bool) async throws -> JSONObject {
+        let certs = try await service.signingCertificates(for: instance)
+        let jwks = try JWKS(parsing: try JSONEncoder().encode(certs))
+        let parsed = try AttestationToken(compact: token)
+        var options = TokenValidationOptions()
+        options.issuer = service.url(of: instance)
+        options.allowUnsecuredTokens = allowUnsecured
+        options.currentTime = { Date(timeIntervalSince1970: TimeInterval(ServiceFixture.now)) }
+        try parsed.validate(signers: try AttestationSigner.signers(from: jwks), options: options)
+        return parsed.claims
     }
 
     /// Validates a service token against the instance's `/certs` and returns its claims.

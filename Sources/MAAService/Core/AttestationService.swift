@@ -11,10 +11,17 @@ public struct AttestationService: Sendable {
     public let configuration: ServiceConfiguration
     /// Token signing with the instances' keys.
     let tokens = TokenIssuer()
+    /// Evidence verification (DCAP verifier, collateral, collateral time).
+    public let evidence: EvidenceVerification
 
-    public init(store: any AttestationStore, configuration: ServiceConfiguration) {
+    public init(
+        store: any AttestationStore,
+        configuration: ServiceConfiguration,
+        evidence: EvidenceVerification = EvidenceVerification()
+    ) {
         self.store = store
         self.configuration = configuration
+        self.evidence = evidence
     }
 
     // MARK: Instances

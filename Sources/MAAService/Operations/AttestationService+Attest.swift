@@ -1,11 +1,120 @@
+import MAADCAP
+import MAAJOSE
+import MAAPolicy
+import MAAWire
+
 /// Attestation (`POST /attest/{type}`).
 extension AttestationService {
-    /// Verifies evidence, evaluates the policy and returns a signed attestation token.
+    /// Verifies evidence, checks runtime-data binding and the instance's accepted TCB statuses, evaluates the
+    /// policy (the draft policy when given) and returns an attestation token: signed with the instance key, or
+    /// unsecured for a draft policy. A policy refusal returns no token (`PolicyEvaluationError`).
     public func attest(_ request: AttestationRequest, instance: InstanceRecord, caller: Principal) async throws -> String {
         try caller.require(.reader)
-        if instance.mode == .shared, request.type == .tpm {
-            throw ServiceError.invalidOperation("TPM attestation is not available on a shared instance")
+        switch request.type {
+        case .sgxEnclave, .openEnclave:
+            break
+        case .tpm:
+            if instance.mode == .shared {
+                throw ServiceError.invalidOperation("TPM attestation is not available on a shared instance")
+            }
+            throw ServiceError(.notSupported, "TPM attestation is not implemented by this server")
+        case .sevSnpVm:
+            throw ServiceError(.notSupported, "SevSnpVm attestation is not implemented by this server")
         }
-        throw ServiceError(.notSupported, "\(request.type.rawValue) attestation is not available in this build yet")
+        let now = configuration.now()
+
+        // 1. Evidence, at the collateral time.
+        let verified = try evidence.verify(request.type, evidence: request.evidence, now: now)
+
+        // 2. Accepted TCB statuses.
+        guard instance.acceptedTCBStatuses.map(\.rawValue).contains(verified.tcbStatus.rawValue) else {
+            let accepted = instance.acceptedTCBStatuses.map(\.rawValue).joined(separator: ", ")
+            let advisories = verified.advisoryIDs.isEmpty ? "" : " (advisories: \(verified.advisoryIDs.joined(separator: ", ")))"
+            throw ServiceError.invalidParameter(
+                "the platform TCB status \(verified.tcbStatus.rawValue)\(advisories) is not accepted by this instance; accepted: \(accepted)"
+            )
+        }
+
+        // 3. Runtime and init-time data binding.
+        var runtimeJSON: JSONValue?
+        var binaryRuntime: [UInt8]?
+        if let runtime = request.runtimeData {
+            do { try verified.bindRuntimeData(runtime.bytes) } catch {
+                throw ServiceError.invalidParameter("SHA-256 of runtimeData does not match the first 32 bytes of the report data")
+            }
+            switch runtime.dataType {
+            case .binary: binaryRuntime = runtime.bytes
+            case .json: runtimeJSON = try Self.boundJSON(runtime.bytes, member: "runtimeData")
+            }
+        }
+        var initTimeJSON: JSONValue?
+        if let initTime = request.initTimeData {
+            do { try verified.bindInitTimeData(initTime.bytes) } catch {
+                throw ServiceError.invalidParameter("SHA-256 of initTimeData does not match the enclave's CONFIGID")
+            }
+            if initTime.dataType == .json { initTimeJSON = try Self.boundJSON(initTime.bytes, member: "initTimeData") }
+        }
+
+        // 4. Policy.
+        let draft = request.draftPolicyForAttestation
+        let policyText: String
+        var policySigner: [String]?
+        if let draft {
+            policyText = draft
+        } else {
+            let stored = try await effectivePolicyJWS(type: request.type, instance: instance)
+            guard let text = try? PolicyTokens.policyText(of: try JWS(compact: stored.jws)) else {
+                throw ServiceError.invalidOperation("no attestation policy is set for \(request.type.rawValue)")
+            }
+            policyText = text
+            policySigner = stored.signerX5C
+        }
+        let policy: AttestationPolicy
+        do { policy = try AttestationPolicy(text: policyText) } catch {
+            throw ServiceError(.policyParsingError, error.description)
+        }
+        let evaluation: PolicyEvaluation
+        do {
+            evaluation = try policy.evaluate(ClaimConversion.policyClaims(verified.incomingClaims(runtimeData: binaryRuntime)))
+        } catch {
+            throw ServiceError(.policyEvaluationError, error.description)
+        }
+        guard evaluation.isPermitted else {
+            throw ServiceError(.policyEvaluationError, evaluation.refusalMessage ?? "the policy did not permit the attestation")
+        }
+
+        // 5. Token claims.
+        var claims = ClaimConversion.tokenClaims(verified.claims(runtimeData: binaryRuntime))
+        claims["x-ms-ver"] = "1.0"
+        claims["x-ms-attestation-type"] = "sgx"
+        claims["x-ms-policy-hash"] = .string(policy.hash)
+        if let runtimeJSON { claims["x-ms-runtime"] = runtimeJSON }
+        if let initTimeJSON { claims["x-ms-inittime"] = initTimeJSON }
+        if let nonce = request.nonce { claims["nonce"] = .string(nonce) }
+        if let policySigner {
+            claims["x-ms-policy-signer"] = ["kty": "RSA", "x5c": .array(policySigner.map { .string($0) })]
+        }
+        for reserved in ["iss", "iat", "nbf", "exp", "jti"] { claims[reserved] = nil }
+        ClaimConversion.merge(issued: evaluation.issuedClaims, into: &claims)
+
+        var lifetime = TokenIssuer.attestationLifetime
+        if let minutes = evaluation.properties["report_validity_in_minutes"]?.integerValue, minutes > 0 {
+            lifetime = min(lifetime, minutes * 60)
+        }
+        let key = try await activeSigningKey(for: instance)
+        if draft != nil {
+            return tokens.unsecured(claims, issuer: url(of: instance), key: key, now: now, lifetime: lifetime)
+        }
+        return try tokens.sign(claims, issuer: url(of: instance), key: key, now: now, lifetime: lifetime, tokenID: true)
+    }
+
+    /// Parses JSON runtime or init-time data; it must be a JSON object.
+    static func boundJSON(_ bytes: [UInt8], member: String) throws(ServiceError) -> JSONValue {
+        let value: JSONValue
+        do { value = try JSONValue(parsing: bytes, options: JSONParsingOptions(maxDepth: 32, maxInputBytes: 1 << 20)) } catch {
+            throw .invalidParameter("\(member) of type JSON is not valid JSON: \(error.reason)")
+        }
+        guard value.objectValue != nil else { throw .invalidParameter("\(member) of type JSON must be a JSON object") }
+        return value
     }
 }
