@@ -1,3 +1,5 @@
+import MAAWire
+
 /// The value of a claim: the three value types of the MAA policy language.
 ///
 /// Values never convert between types: `.integer(1)` and `.string("1")` are different values, and a comparison
@@ -41,7 +43,7 @@ public enum ClaimValue: Sendable, Hashable {
     /// The value as JSON text: a JSON string, number or `true`/`false`.
     public var jsonText: String {
         switch self {
-        case .string(let value): JSONText.quoted(value)
+        case .string(let value): JSONValue.string(value).serialized()
         case .integer(let value): String(value)
         case .boolean(let value): value ? "true" : "false"
         }

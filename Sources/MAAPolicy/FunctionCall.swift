@@ -1,3 +1,5 @@
+import MAAWire
+
 /// Applies a version 1.2 function to evaluated arguments (specification 2.6).
 ///
 /// A parameter that takes a single value is applied to each element of a multi-valued argument, and with several
@@ -71,7 +73,7 @@ struct FunctionCall {
             guard !json.isEmpty, !queryText.isEmpty else { throw failure("arguments must not be empty") }
             let document: JSONValue
             do {
-                document = try JSONParser.parse(json)
+                document = try JSONValue.parsePolicyJSON(json)
             } catch {
                 throw failure("invalid JSON: \(error.reason)")
             }
@@ -97,7 +99,7 @@ struct FunctionCall {
             let text = try string(singles[0])
             let parsed: JSONValue
             do {
-                parsed = try JSONParser.parse(text)
+                parsed = try JSONValue.parsePolicyJSON(text)
             } catch {
                 throw failure("invalid JSON: \(error.reason)")
             }
@@ -141,7 +143,7 @@ struct FunctionCall {
         case .integer(let number): return .integer(number)
         case .bool(let flag): return .boolean(flag)
         case .string(let text): return .string(text)
-        case .number: throw failure("a fraction is not a claim value")
+        case .double: throw failure("a fraction is not a claim value")
         case .object: throw failure("an object is not a claim value")
         case .array: throw failure("a nested array is not a claim value")
         case .null: throw failure("null is not a claim value")

@@ -1,3 +1,5 @@
+import MAAWire
+
 /// A JMESPath (https://jmespath.org/specification.html) implementation for the policy function `JmesPath`,
 /// with the non-standard function `equals_ignore_case(string, string)` that Microsoft's TPM samples use.
 ///
@@ -186,7 +188,7 @@ struct QueryLexer {
 
     private func parseJSON(_ text: String) throws(JMESPath.Failure) -> JSONValue {
         do {
-            return try JSONParser.parse(text)
+            return try JSONValue(parsing: text, options: JSONValue.policyParsingOptions)
         } catch {
             throw fail("invalid JSON literal (\(error.reason))")
         }

@@ -1,3 +1,5 @@
+import MAAWire
+
 /// Evaluates compiled JMESPath expressions, with a step budget (``JMESPath/maxSteps``).
 struct QueryInterpreter {
     typealias Expression = JMESPath.Expression
@@ -12,7 +14,7 @@ struct QueryInterpreter {
         case .current:
             return value
         case .field(let name):
-            return value.member(name) ?? .null
+            return value[name] ?? .null
         case .literal(let literal):
             return literal
         case .subexpression(let left, let right):
@@ -30,8 +32,8 @@ struct QueryInterpreter {
             guard case .array(let elements) = try visit(left, value) else { return .null }
             return try project(elements, right)
         case .valueProjection(let left, let right):
-            guard case .object(let members) = try visit(left, value) else { return .null }
-            return try project(members.map(\.1), right)
+            guard case .object(let object) = try visit(left, value) else { return .null }
+            return try project(object.members.map(\.value), right)
         case .filterProjection(let left, let right, let condition):
             guard case .array(let elements) = try visit(left, value) else { return .null }
             var kept: [JSONValue] = []
@@ -65,15 +67,8 @@ struct QueryInterpreter {
             return .array(out)
         case .multiSelectHash(let pairs):
             if case .null = value { return .null }
-            var out: [(String, JSONValue)] = []
-            for (key, element) in pairs {
-                let result = try visit(element, value)
-                if let existing = out.firstIndex(where: { $0.0 == key }) {
-                    out[existing].1 = result
-                } else {
-                    out.append((key, result))
-                }
-            }
+            var out = JSONObject()
+            for (key, element) in pairs { out[key] = try visit(element, value) }
             return .object(out)
         case .function(let name, let arguments):
             return try callFunction(name, arguments, value)
@@ -116,8 +111,8 @@ struct QueryInterpreter {
 
     static func compare(_ comparator: JMESPath.Comparator, _ lhs: JSONValue, _ rhs: JSONValue) -> JSONValue {
         switch comparator {
-        case .equal: return .bool(lhs == rhs)
-        case .notEqual: return .bool(lhs != rhs)
+        case .equal: return .bool(lhs.jmesEquals(rhs))
+        case .notEqual: return .bool(!lhs.jmesEquals(rhs))
         default:
             guard let a = lhs.doubleValue, let b = rhs.doubleValue else { return .null }
             switch comparator {
@@ -135,7 +130,7 @@ struct QueryInterpreter {
         switch value {
         case .null: "null"
         case .bool: "boolean"
-        case .integer, .number: "number"
+        case .integer, .double: "number"
         case .string: "string"
         case .array: "array"
         case .object: "object"
@@ -144,7 +139,7 @@ struct QueryInterpreter {
 
     private static func number(_ value: Double) -> JSONValue {
         if value == value.rounded(), abs(value) < 9.0e15 { return .integer(Int64(value)) }
-        return .number(value)
+        return .double(value)
     }
 
     private mutating func callFunction(_ name: String, _ arguments: [Expression], _ current: JSONValue)
@@ -194,7 +189,7 @@ struct QueryInterpreter {
                 total += number
             }
             if name == "sum" { return Self.number(total) }
-            return elements.isEmpty ? .null : .number(total / Double(elements.count))
+            return elements.isEmpty ? .null : .double(total / Double(elements.count))
         case "ceil":
             try arity(1)
             return Self.number(try numberArgument(0).rounded(.up))
@@ -204,7 +199,7 @@ struct QueryInterpreter {
         case "contains":
             try arity(2)
             switch values[0] {
-            case .array(let elements): return .bool(elements.contains(values[1]))
+            case .array(let elements): return .bool(elements.contains { $0.jmesEquals(values[1]) })
             case .string(let text):
                 guard case .string(let needle) = values[1] else { return .bool(false) }
                 return .bool(needle.isEmpty || text.contains(needle))
@@ -228,18 +223,18 @@ struct QueryInterpreter {
                 parts.append(text)
             }
             let joined = parts.joined(separator: separator)
-            guard joined.utf8.count <= JSONParser.maxBytes else { throw fail("join() result too long") }
+            guard joined.utf8.count <= 1 << 20 else { throw fail("join() result too long") }
             return .string(joined)
         case "keys", "values":
             try arity(1)
-            guard case .object(let members) = values[0] else { throw fail("\(name)() expects an object") }
-            return .array(name == "keys" ? members.map { .string($0.0) } : members.map(\.1))
+            guard case .object(let object) = values[0] else { throw fail("\(name)() expects an object") }
+            return .array(name == "keys" ? object.members.map { .string($0.key) } : object.members.map(\.value))
         case "length":
             try arity(1)
             switch values[0] {
             case .string(let text): return .integer(Int64(text.unicodeScalars.count))
             case .array(let elements): return .integer(Int64(elements.count))
-            case .object(let members): return .integer(Int64(members.count))
+            case .object(let object): return .integer(Int64(object.count))
             default: throw fail("length() expects a string, array or object")
             }
         case "map":
@@ -280,16 +275,10 @@ struct QueryInterpreter {
             }
             return best.1
         case "merge":
-            var out: [(String, JSONValue)] = []
+            var out = JSONObject()
             for value in values {
-                guard case .object(let members) = value else { throw fail("merge() expects objects") }
-                for (key, member) in members {
-                    if let existing = out.firstIndex(where: { $0.0 == key }) {
-                        out[existing].1 = member
-                    } else {
-                        out.append((key, member))
-                    }
-                }
+                guard case .object(let object) = value else { throw fail("merge() expects objects") }
+                for member in object.members { out[member.key] = member.value }
             }
             return .object(out)
         case "not_null":
@@ -324,9 +313,10 @@ struct QueryInterpreter {
         case "to_number":
             try arity(1)
             switch values[0] {
-            case .integer, .number: return values[0]
+            case .integer, .double: return values[0]
             case .string(let text):
-                guard let parsed = try? JSONParser.parse(text), parsed.isNumber else { return .null }
+                // JMESPath: a string that is not a number converts to null.
+                guard let parsed = try? JSONValue.parsePolicyJSON(text), parsed.isNumber else { return .null }
                 return parsed
             default: return .null
             }

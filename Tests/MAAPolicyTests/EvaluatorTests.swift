@@ -99,6 +99,11 @@ import Testing
             ("Events[::-9223372036854775807].PcrIndex", "[7]"),
             ("Events[::-1].PcrIndex", "[7,1,0]"),
             ("Events[-9223372036854775807:].PcrIndex", "[0,1,7]"),
+            ("`1` == `1.0`", "true"),
+            (#"`{\"a\":1,\"b\":2}` == `{\"b\":2,\"a\":1}`"#, "true"),
+            ("contains(Events[*].PcrIndex, `7.0`)", "true"),
+            ("avg(Events[*].PcrIndex)", "2.6666666666666665"),
+            (#"{z: Events[0].PcrIndex, a: 'x\"y'}"#, #"{"a":"x\"y","z":0}"#),
         ]
         for (query, expected) in cases {
             let result = try Self.evaluate(
@@ -117,6 +122,17 @@ import Testing
         #expect(throws: PolicyError.evaluation) {
             try Self.evaluate(
                 #"version=1.2; authorizationrules{=> permit();}; issuancerules{=> issue(type="x", value=\#(call));};"#)
+        }
+    }
+
+    @Test func jmesPathOutputIsBoundedWithoutBuildingIt() throws {
+        // Each level doubles the result, which shares storage: 2^30 copies of a 1 KB string must be refused quickly.
+        let query = Array(repeating: "{a: @, b: @}", count: 30).joined(separator: " | ")
+        let big = Claim(type: "big", value: .string("\"" + String(repeating: "x", count: 1000) + "\""))
+        #expect(throws: PolicyError.evaluation) {
+            try Self.evaluate(
+                #"version=1.2; authorizationrules{=> permit();}; issuancerules{c:[type=="big"] => issue(type="r", value=JmesPath(c.value, "\#(query)"));};"#,
+                [big])
         }
     }
 
