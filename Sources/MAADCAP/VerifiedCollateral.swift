@@ -46,7 +46,10 @@ public struct VerifiedCollateral: Sendable {
         self.trustAnchor = trustAnchor
         // Signing chains: exactly [TCB Signing, Root], root pinned.
         let tcbChain = try Self.signingChain(bundle.tcbInfoIssuerChain, anchor: trustAnchor, doc: .tcbInfo)
-        let qeChain = try Self.signingChain(bundle.qeIdentityIssuerChain, anchor: trustAnchor, doc: .qeIdentity)
+        // Intel serves the same chain for both documents: check it once when the bytes are identical.
+        let qeChain =
+            bundle.qeIdentityIssuerChain == bundle.tcbInfoIssuerChain
+            ? tcbChain : try Self.signingChain(bundle.qeIdentityIssuerChain, anchor: trustAnchor, doc: .qeIdentity)
         // Step 3: Root CA CRL, verified with the pinned root (whose certificate the chain carries).
         let rootCRL = try IntelPKI.checkCRL(bundle.rootCACRL, issuer: tcbChain[1], which: .root)
         for (chain, name) in [(tcbChain, "TCB Info"), (qeChain, "QE Identity")] where rootCRL.isRevoked(chain[0].serialNumber) {
@@ -70,7 +73,8 @@ public struct VerifiedCollateral: Sendable {
         }
         guard pckCRLChain.count == 2 else { throw DCAPError(.crlIssuerMismatch(.pck), "pck_crl_issuer_chain needs 2 certificates") }
         do {
-            try IntelPKI.checkRoot(pckCRLChain[1], anchor: trustAnchor)
+            // The same root certificate was already checked with the signing chain.
+            if pckCRLChain[1] != tcbChain[1] { try IntelPKI.checkRoot(pckCRLChain[1], anchor: trustAnchor) }
             try IntelPKI.checkIssued(pckCRLChain[0], by: pckCRLChain[1], role: .intermediate)
             try IntelPKI.checkCA(pckCRLChain[0], role: .intermediate, pathLength: 0)
         } catch where error.code == .untrustedRoot {
