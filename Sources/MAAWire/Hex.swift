@@ -43,13 +43,17 @@ public enum Hex {
         return try result.get()
     }
 
+    /// The value of each hex digit byte, 0xFF for every other byte.
+    private static let nibbles: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (value, char) in "0123456789abcdef".utf8.enumerated() { table[Int(char)] = UInt8(value) }
+        for (value, char) in "ABCDEF".utf8.enumerated() { table[Int(char)] = UInt8(value + 10) }
+        return table
+    }()
+
     @inline(__always)
     private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c &- UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c &- UInt8(ascii: "a") &+ 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c &- UInt8(ascii: "A") &+ 10
-        default: nil
-        }
+        let value = nibbles[Int(c)]
+        return value == 0xFF ? nil : value
     }
 }

@@ -114,8 +114,8 @@ struct JSONParser {
         guard depth <= options.maxDepth else { throw error(.tooDeep, "JSON nested deeper than \(options.maxDepth)") }
         index += 1  // '{'
         var members: [(key: String, value: JSONValue)] = []
-        // Keys in strictly increasing byte order (as MAA writes them) cannot repeat: compare each key with the
-        // previous one only, and fall back to a set of the keys once the order breaks.
+        // Keys in strictly increasing order (as MAA writes them) cannot repeat: compare each key with the previous
+        // one only (String's `<`, consistent with its `==`), and fall back to a set of the keys once the order breaks.
         var increasing = true
         var seen: Set<String>? = nil
         skipWhitespace()
@@ -128,7 +128,7 @@ struct JSONParser {
             guard index < buffer.count else { throw error(.truncated, "unexpected end of JSON in object") }
             guard buffer[index] == UInt8(ascii: "\"") else { throw error(.invalidJSON, "expected a member name") }
             let key = try parseString()
-            if increasing, let previous = members.last?.key, UTF8Order.compare(previous, key) >= 0 {
+            if increasing, let previous = members.last?.key, !(previous < key) {
                 increasing = false
             }
             if !increasing && !options.allowDuplicateKeys {

@@ -104,7 +104,7 @@ public struct JSONObject: Sendable, Hashable {
         for member in members { self[member.key] = member.value }
     }
 
-    /// Whether ``members`` are in strictly increasing UTF-8 key order (as in MAA tokens), enabling binary search.
+    /// Whether ``members`` are in strictly increasing key order (as in MAA tokens), enabling binary search.
     private var isSorted = false
 
     /// Builds an object from already-unique members without checking (the parser checks).
@@ -115,13 +115,14 @@ public struct JSONObject: Sendable, Hashable {
 
     private func index(of key: String) -> Int? {
         if isSorted {
+            // `isSorted` is established with String's `<`, which agrees with `==`, so binary search is exact.
             var low = 0
             var high = members.count
             while low < high {
                 let mid = (low + high) / 2
-                let order = UTF8Order.compare(members[mid].key, key)
-                if order == 0 { return mid }
-                if order < 0 { low = mid + 1 } else { high = mid }
+                let candidate = members[mid].key
+                if candidate == key { return mid }
+                if candidate < key { low = mid + 1 } else { high = mid }
             }
             return nil
         }
