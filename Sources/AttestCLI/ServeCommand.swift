@@ -17,7 +17,10 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the MAA-compatible attestation service.",
         discussion: """
             Environment variables (used when the option is not given): ATTEST_HOST, ATTEST_PORT, ATTEST_DATA_DIR,
-            ATTEST_API_TOKEN, ATTEST_PUBLIC_URL, ATTEST_COLLATERAL_TIME, ATTEST_LOG_LEVEL.
+            ATTEST_API_TOKEN, ATTEST_PUBLIC_URL, ATTEST_COLLATERAL_TIME, ATTEST_OIDC_ISSUER, ATTEST_OIDC_JWKS,
+            ATTEST_OIDC_AUDIENCE, ATTEST_LOG_LEVEL.
+            Roles in JWTs: "Attestation Reader", "Attestation Contributor", "Attestation Administrator"
+            (also without spaces, and Attestation.Read/Write/Admin).
             """
     )
 
@@ -41,6 +44,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Judge collateral and certificates at this UNIX time instead of the clock (tokens still use the clock).")
     var collateralTime: Int64?
+
+    @Option(help: "Also accept JWTs from this OpenID Connect issuer (exact iss), e.g. https://login.microsoftonline.com/TENANT/v2.0.")
+    var oidcIssuer: String?
+
+    @Option(help: "The issuer's JWKS: a file path or an https URL (required with --oidc-issuer).")
+    var oidcJwks: String?
+
+    @Option(help: "Required JWT audience (default https://attest.azure.net).")
+    var oidcAudience: String?
+
+    @Option(help: "JWT claim holding role names (default roles).")
+    var oidcRolesClaim: String?
 
     @Option(help: "Largest accepted request body in bytes.")
     var maxBodySize: Int = 1 << 20
@@ -95,7 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             let app = buildApplication(
                 service: service,
-                authenticator: StaticTokenAuthenticator(store: store),
+                authenticator: try authenticator(store: store, environment: environment),
                 configuration: ServerConfiguration(host: host, port: port, maximumBodySize: maxBodySize),
                 logger: logger,
                 onServerRunning: { bound in say("attest: listening on \(host):\(bound)") }
@@ -110,6 +125,23 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ServeCommand {
+    /// Static API tokens, then (when configured) JWTs from an OpenID Connect issuer.
+    func authenticator(store: SQLiteStore, environment: [String: String]) throws -> any Authenticator {
+        var chain: [any Authenticator] = [StaticTokenAuthenticator(store: store)]
+        if let issuer = oidcIssuer ?? environment["ATTEST_OIDC_ISSUER"] {
+            guard let jwks = oidcJwks ?? environment["ATTEST_OIDC_JWKS"] else {
+                throw ValidationError("--oidc-jwks (or ATTEST_OIDC_JWKS) is required with --oidc-issuer")
+            }
+            let source: any JWKSSource = FileManager.default.fileExists(atPath: jwks)
+                ? FileJWKSSource(path: jwks) : try URLJWKSSource(jwks)
+            var configuration = OIDCConfiguration(issuer: issuer)
+            if let audience = oidcAudience ?? environment["ATTEST_OIDC_AUDIENCE"] { configuration.audience = audience }
+            if let claim = oidcRolesClaim { configuration.rolesClaim = claim }
+            chain.append(OIDCAuthenticator(configuration: configuration, keys: source))
+        }
+        return AuthenticatorChain(chain)
+    }
+
     /// Loads `<data-dir>/collateral/` and every `--collateral` file or directory; bad files are logged and skipped.
     func loadCollateral(dataDir: String, logger: Logger) throws -> CollateralStore {
         let store = CollateralStore()
