@@ -59,18 +59,6 @@ struct PolicyCommand: AsyncParsableCommand {
         return out
     }
 
-    /// The error object of `--json` output.
-    static func errorJSON(code: String, message: String, line: Int, column: Int) -> String {
-        "{\"error\":{\"code\":\(json(code)),\"message\":\(json(message)),\"line\":\(line),\"column\":\(column)}}"
-    }
-
-    static func errorJSON(_ error: PolicyError) -> String {
-        errorJSON(
-            code: error.code.name, message: error.message, line: error.position?.line ?? 0,
-            column: error.position?.column ?? 0)
-    }
-
-    static func json(_ text: String) -> String { ClaimValue.string(text).jsonText }
 }
 
 extension PolicyCommand {
@@ -127,15 +115,9 @@ extension PolicyCommand {
         @Flag(help: "Print one JSON object.")
         var json = false
 
-        struct ClaimEntry: Decodable {
-            let type: String
-            let value: ClaimValue
-            let issuer: ClaimIssuer?
-        }
-
         func fail(_ error: PolicyError, text: String?) throws -> Never {
             if json {
-                print(PolicyCommand.errorJSON(error))
+                print(EvaluationReport.json(error))
             } else if let text {
                 PolicyCommand.writeError(PolicyCommand.describe(error, in: text, file: file))
             } else {
@@ -153,10 +135,7 @@ extension PolicyCommand {
             }
             let incoming: [Claim]
             do {
-                let entries = try JSONDecoder().decode([ClaimEntry].self, from: PolicyCommand.readFile(claims))
-                incoming = entries.map {
-                    Claim(type: $0.type, value: $0.value, issuer: $0.issuer ?? .attestationService)
-                }
+                incoming = try Claim.array(fromJSON: Array(PolicyCommand.readFile(claims)))
             } catch {
                 try fail(PolicyError(.evaluationError, "invalid claims file \(claims): \(error)"), text: nil)
             }
@@ -179,7 +158,7 @@ extension PolicyCommand {
                 try fail(error, text: text)
             }
             if json {
-                print(render(result, hash: policy.hash, trace: explanation?.trace))
+                print(EvaluationReport.json(result, policyHash: policy.hash, trace: explanation?.trace))
             } else {
                 if let explanation { print(explanation.trace.report + "\n") }
                 print(result.isPermitted ? "permitted" : "not permitted: \(result.refusalMessage ?? "")")
@@ -188,19 +167,6 @@ extension PolicyCommand {
                 print("x-ms-policy-hash: \(policy.hash)")
             }
             if !result.isPermitted { throw ExitCode(PolicyCommand.Exit.notPermitted) }
-        }
-
-        func render(_ result: PolicyEvaluation, hash: String, trace: PolicyTrace?) -> String {
-            let claims = result.issuedClaims.map {
-                "{\"type\":\(PolicyCommand.json($0.type)),\"value\":\($0.value.jsonText)}"
-            }
-            let properties = result.properties.entries.map { "\(PolicyCommand.json($0.name)):\($0.value.jsonText)" }
-            var out = "{\"permitted\":\(result.isPermitted),\"claims\":[\(claims.joined(separator: ","))],"
-                + "\"properties\":{\(properties.joined(separator: ","))},\"policyHash\":\(PolicyCommand.json(hash))"
-            if let trace {
-                out += ",\"trace\":\(PolicyCommand.json(trace.report))"
-            }
-            return out + "}"
         }
     }
 }
