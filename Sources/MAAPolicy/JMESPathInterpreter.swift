@@ -7,6 +7,12 @@ struct QueryInterpreter {
 
     private func fail(_ reason: String) -> JMESPath.Failure { JMESPath.Failure(reason: reason) }
 
+    /// Charges `cost` steps against the budget (member lookups and merges cost the members they may scan).
+    private mutating func charge(_ cost: Int) throws(JMESPath.Failure) {
+        steps += cost
+        guard steps <= JMESPath.maxSteps else { throw fail("query exceeded the evaluation budget") }
+    }
+
     mutating func visit(_ expression: Expression, _ value: JSONValue) throws(JMESPath.Failure) -> JSONValue {
         steps += 1
         guard steps <= JMESPath.maxSteps else { throw fail("query exceeded the evaluation budget") }
@@ -14,7 +20,9 @@ struct QueryInterpreter {
         case .current:
             return value
         case .field(let name):
-            return value[name] ?? .null
+            guard case .object(let object) = value else { return .null }
+            try charge(object.count)
+            return object[name] ?? .null
         case .literal(let literal):
             return literal
         case .subexpression(let left, let right):
@@ -68,7 +76,11 @@ struct QueryInterpreter {
         case .multiSelectHash(let pairs):
             if case .null = value { return .null }
             var out = JSONObject()
-            for (key, element) in pairs { out[key] = try visit(element, value) }
+            for (key, element) in pairs {
+                let result = try visit(element, value)
+                try charge(out.count)
+                out[key] = result
+            }
             return .object(out)
         case .function(let name, let arguments):
             return try callFunction(name, arguments, value)
@@ -278,7 +290,10 @@ struct QueryInterpreter {
             var out = JSONObject()
             for value in values {
                 guard case .object(let object) = value else { throw fail("merge() expects objects") }
-                for member in object.members { out[member.key] = member.value }
+                for member in object.members {
+                    try charge(out.count)
+                    out[member.key] = member.value
+                }
             }
             return .object(out)
         case "not_null":

@@ -35,18 +35,21 @@ public struct PolicyEvaluation: Sendable {
 public struct PolicyProperties: Sendable, Hashable {
     /// Name and value pairs.
     public private(set) var entries: [(name: String, value: ClaimValue)] = []
+    /// The index of each name in ``entries``.
+    private var indices: [String: Int] = [:]
 
     public init() {}
 
     /// The value of a property, or `nil`.
     public subscript(name: String) -> ClaimValue? {
-        entries.first { $0.name == name }?.value
+        indices[name].map { entries[$0].value }
     }
 
     mutating func set(_ name: String, _ value: ClaimValue) {
-        if let index = entries.firstIndex(where: { $0.name == name }) {
+        if let index = indices[name] {
             entries[index].value = value
         } else {
+            indices[name] = entries.count
             entries.append((name, value))
         }
     }

@@ -172,6 +172,32 @@ import Testing
         #expect(throws: PolicyError.evaluation) { try policy.evaluate([Claim(type: "a", value: .integer(1))]) }
     }
 
+    @Test func manyDistinctProperties() throws {
+        let rules = (0..<9000).map { "=> issueproperty(type=\"p\($0)\", value=\($0));" }.joined()
+        let result = try AttestationPolicy(text: Self.header + rules + "};").evaluate([])
+        #expect(result.properties.entries.count == 9000)
+        #expect(result.properties["p8999"] == .integer(8999))
+    }
+
+    @Test func repeatedLookupsInALargeObjectAreCharged() throws {
+        // A 20 000-member object referenced 2^16 times, then a member looked up in each reference.
+        let members = (0..<20_000).map { "\\\"k\($0)\\\":\($0)" }.joined(separator: ",")
+        func policy(doublings: Int) throws -> AttestationPolicy {
+            let doubling = Array(repeating: "[@, @] | []", count: doublings).joined(separator: " | ")
+            return try AttestationPolicy(
+                text: Self.header + "=> issue(type=\"x\", value=JmesPath(\"{\(members)}\", "
+                    + "\"[@] | \(doubling) | [*].k19999 | length(@)\"));};")
+        }
+        // A few lookups are fine…
+        #expect(try policy(doublings: 3).evaluate([]).issuedClaims.first?.value == .string("8"))
+        // …but 65 536 of them exceed the budget instead of scanning 1.3 billion members.
+        #expect {
+            try policy(doublings: 16).evaluate([])
+        } throws: { error in
+            (error as? PolicyError)?.reason.contains("evaluation budget") == true
+        }
+    }
+
     @Test func pathologicalJSONAndQueries() throws {
         let deepJSON = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         let deepQuery = String(repeating: "(", count: 10_000) + "a" + String(repeating: ")", count: 10_000)
