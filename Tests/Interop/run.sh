@@ -39,7 +39,9 @@ TCB=(--accepted-tcb-status UpToDate --accepted-tcb-status SWHardeningNeeded --ac
     --collateral-time 1738752225 > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
-    if curl -fsS "$BASE/health" >/dev/null 2>&1; then break; fi
+    if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$BASE/health" 2>/dev/null; then
+        break
+    fi
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then cat "$WORK/server.log"; exit 1; fi
     sleep 0.2
 done
