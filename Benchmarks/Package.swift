@@ -31,5 +31,9 @@ let package = Package(
         ]),
         benchmarkTarget("DCAPBenchmarks", ["MAADCAP"]),
         benchmarkTarget("PolicyBenchmarks", ["MAAPolicy"]),
+        benchmarkTarget("ServiceBenchmarks", ["MAADCAP", "MAAJOSE"], extra: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
     ]
 )

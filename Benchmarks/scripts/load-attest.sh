@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Load test: POST /attest/SgxEnclave with the real recorded quote, 64 concurrent connections, loopback only, bounded
+# duration; then the crypto ceiling (DCAP verify + RSA-2048 sign per request) measured in the same run.
+# Usage (from the repository root): Benchmarks/scripts/load-attest.sh [DURATION_SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+SHARED=$(cd ../shared && pwd)
+DURATION=${1:-20}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+swift build -c release --product attest
+ATTEST="$ROOT/.build/release/attest"
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+TOKEN="load-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+"$ATTEST" instance create load --mode aad --accepted-tcb-status OutOfDate --data-dir "$WORK/data" --public-url "$BASE" >/dev/null
+ATTEST_LOG_LEVEL=warning "$ATTEST" serve --port "$PORT" --data-dir "$WORK/data" --api-token "$TOKEN" \
+    --collateral "$SHARED/evidence/assembled-collateral/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin.run1.collateral.json" \
+    --collateral-time 1738752225 > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+    python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$BASE/health" 2>/dev/null && break
+    sleep 0.2
+done
+
+python3 - "$SHARED" "$WORK/body.json" <<'PY'
+import json, sys
+shared, out = sys.argv[1], sys.argv[2]
+quote = open(f"{shared}/maa-data/sgx/sgx_quote_v3.b64url").read().strip()
+runtime = open(f"{shared}/maa-data/sgx/runtime_data.b64url").read().strip()
+json.dump({"quote": quote, "runtimeData": {"data": runtime, "dataType": "Binary"}}, open(out, "w"))
+PY
+cat > "$WORK/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+local f = io.open("$WORK/body.json", "r")
+wrk.body = f:read("*a")
+f:close()
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT requests=%d errors=%d non2xx=%d seconds=%.2f rps=%.0f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f\n",
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000))
+end
+LUA
+# One request first: it must succeed.
+python3 - "$BASE/load/attest/SgxEnclave?api-version=2022-08-01" "$WORK/body.json" "$TOKEN" <<'PY'
+import sys, urllib.request
+req = urllib.request.Request(sys.argv[1], data=open(sys.argv[2], "rb").read(), method="POST",
+                             headers={"Content-Type": "application/json", "Authorization": "Bearer " + sys.argv[3]})
+with urllib.request.urlopen(req) as r:
+    assert r.status == 200, r.status
+PY
+echo "== wrk: 64 connections, 2 threads, ${DURATION}s, POST /attest/SgxEnclave =="
+wrk -t2 -c64 -d"${DURATION}s" --latency -s "$WORK/post.lua" "$BASE/load/attest/SgxEnclave?api-version=2022-08-01" | grep -E "RESULT|Latency|Requests/sec|Non-2xx|Socket errors"
+echo "server peak RSS: $(grep VmHWM /proc/$SERVER_PID/status | awk '{print $2/1024 " MB"}')"
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+
+echo "== crypto ceiling (package-benchmark ServiceBenchmarks; one core) =="
+(cd Benchmarks && swift package benchmark --target ServiceBenchmarks --no-progress 2>&1 | grep -E "^Ceiling|Throughput|Time \(wall")
+echo "ceiling on this 2-core machine = 2 x (1 / per-request crypto time)"
