@@ -10,7 +10,8 @@ enum JMESPath {
         let reason: String
     }
 
-    static let maxDepth = 64
+    /// The deepest query tree (nesting and chained operators together).
+    static let maxDepth = 128
     static let maxQueryBytes = 16 * 1024
     /// The most nodes one evaluation may visit.
     static let maxSteps = 1_000_000
@@ -257,10 +258,15 @@ struct QueryParser {
         let token = current
         advance()
         var left = try nud(token, depth: depth + 1)
+        // Each `led` wraps `left` in a new node, so a chain (`a.b.c…`, `a | b | …`) deepens the tree: count it
+        // against the depth limit, as evaluation recurses once per level.
+        var chainDepth = depth + 1
         while rightBindingPower < Self.bindingPower(current.kind) {
+            chainDepth += 1
+            guard chainDepth < JMESPath.maxDepth else { throw fail("query nested too deeply") }
             let next = current
             advance()
-            left = try led(next, left, depth: depth + 1)
+            left = try led(next, left, depth: chainDepth)
         }
         return left
     }

@@ -142,3 +142,24 @@ import Testing
         #expect(result.isPermitted)
     }
 }
+
+@Suite struct ConcurrencyTests {
+    /// One compiled policy evaluated from many tasks at once gives the same result every time.
+    @Test func sharedPolicyEvaluatesConcurrently() async throws {
+        let policy = try AttestationPolicy(text: DefaultPolicies.sgxDocumented)
+        let expected = try policy.evaluate(IncomingClaims.sgx(debuggable: false)).issuedClaims
+        let results = try await withThrowingTaskGroup(of: [Claim].self) { group in
+            for index in 0..<64 {
+                group.addTask {
+                    try policy.evaluate(IncomingClaims.sgx(debuggable: index % 2 == 1)).issuedClaims
+                }
+            }
+            var all: [[Claim]] = []
+            for try await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == 64)
+        #expect(results.filter { $0 == expected }.count == 32)
+        #expect(results.allSatisfy { $0.count == 6 })
+    }
+}

@@ -201,7 +201,10 @@ import Testing
     @Test func pathologicalJSONAndQueries() throws {
         let deepJSON = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         let deepQuery = String(repeating: "(", count: 10_000) + "a" + String(repeating: ")", count: 10_000)
+        let longChain = Array(repeating: "a", count: 5000).joined(separator: ".")
+        let longPipe = Array(repeating: "a", count: 5000).joined(separator: " | ")
         for call in [#"JmesPath("\#(deepJSON)", "a")"#, #"JmesPath("{}", "\#(deepQuery)")"#,
+                     #"JmesPath("{}", "\#(longChain)")"#, #"JmesPath("{}", "\#(longPipe)")"#,
                      #"JsonToClaimValue("\#(deepJSON)")"#] {
             let policy = try AttestationPolicy(text: Self.header + "=> issue(type=\"x\", value=\(call));};")
             #expect(throws: PolicyError.evaluation) { try policy.evaluate([]) }
