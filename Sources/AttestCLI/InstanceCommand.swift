@@ -14,7 +14,7 @@ struct InstanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "instance",
         abstract: "Manage attestation instances (tenants).",
-        subcommands: [Create.self, List.self, Delete.self]
+        subcommands: [Create.self, List.self, Delete.self, RotateKey.self, StorageStressCommand.self]
     )
 
     struct Target: ParsableArguments {
@@ -171,10 +171,83 @@ struct InstanceCommand: AsyncParsableCommand {
     }
 }
 
+extension InstanceCommand {
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Give an instance a new token-signing key; the old one stays in /certs until its tokens expire."
+        )
+
+        @Argument(help: "Instance name.")
+        var name: String
+
+        @OptionGroup var target: Target
+
+        func run() async throws {
+            if target.url != nil {
+                _ = try await target.admin("POST", "/admin/instances/\(name):rotate-key")
+            } else {
+                try await target.withService { service in
+                    let instance = try await service.instance(named: name)
+                    try await service.rotateSigningKey(for: instance, caller: .localAdministrator)
+                }
+            }
+            print("rotated the signing key of \(name)")
+        }
+    }
+}
+
 extension String {
     func trimmingSuffix(_ suffix: String) -> String {
         var value = self
         while value.hasSuffix(suffix) { value.removeLast(suffix.count) }
         return value
+    }
+}
+
+/// `attest instance _storage-stress`: a hidden diagnostic that performs multi-statement storage transactions in a
+/// loop (create an isolated instance with signers and a key, rewrite its signer set, set a policy, delete it).
+/// The storage crash test kills it with SIGKILL at arbitrary moments and then checks that no transaction is half
+/// applied.
+struct StorageStressCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "_storage-stress",
+        abstract: "Diagnostic: loop storage transactions until killed.",
+        shouldDisplay: false
+    )
+
+    @Option(help: "Data directory.")
+    var dataDir: String
+
+    @Option(help: "Stop after this many rounds.")
+    var rounds: Int = 1_000_000
+
+    func run() async throws {
+        let store = try await SQLiteStore.open(directory: dataDir)
+        let key = try SigningKeyFactory.make(instanceURL: "http://stress", now: 0)
+        let certificates = try (0..<3).map { index in
+            try SigningKeyFactory.make(instanceURL: "http://signer-\(index)", now: 0, key: SigningKeyFactory.privateKey(of: key))
+                .certificateDER
+        }
+        FileHandle.standardOutput.write(Data("ready\n".utf8))
+        for round in 0..<rounds {
+            let name = "i\(round % 4)"
+            let signers = certificates.map { PolicySigner(certificateDER: $0, addedAt: Int64(round)) }
+            if try await store.instance(named: name) != nil {
+                _ = try await store.deleteInstance(named: name)
+            }
+            try await store.createInstance(
+                InstanceRecord(name: name, mode: .isolated, createdAt: Int64(round)), signers: signers, signingKey: key
+            )
+            let keep = round % 3 + 1
+            try await store.updateSigners(instance: name) { current in
+                current = Array(signers.prefix(keep))
+            }
+            try await store.setPolicy(
+                instance: name, type: .sgxEnclave,
+                StoredPolicy(jws: "policy-\(round)", signerX5C: ["x\(round)"], updatedAt: Int64(round))
+            )
+        }
+        try await store.close()
     }
 }

@@ -1,7 +1,8 @@
 import Hummingbird
 import MAAService
 
-/// The admin API: `GET|POST /admin/instances`, `GET|DELETE /admin/instances/{name}`. Admin role required.
+/// The admin API: `GET|POST /admin/instances`, `GET|DELETE /admin/instances/{name}`,
+/// `POST /admin/instances/{name}:rotate-key` (answers the new `/certs`). Admin role required.
 struct AdminHandlers {
     let responder: MAAResponder
 
@@ -36,6 +37,13 @@ struct AdminHandlers {
             )
             let record = try await service.createInstance(spec, caller: caller)
             return responder.json(body(record))
+        }
+        if parts[1].hasSuffix(":rotate-key") {
+            try responder.requireMethod(request, ["POST"])
+            let caller = try await responder.authenticate(request)
+            let instance = try await service.instance(named: String(parts[1].dropLast(":rotate-key".count)))
+            try await service.rotateSigningKey(for: instance, caller: caller)
+            return responder.json(try await service.signingCertificates(for: instance))
         }
         let name = parts[1]
         try responder.requireMethod(request, ["GET", "DELETE"])

@@ -96,3 +96,27 @@ struct AdminAPITests {
         #expect(try await fixture.store.instances().count == 4)
     }
 }
+
+@Suite("Signing-key rotation")
+struct KeyRotationTests {
+    @Test func rotationKeepsTheOldKeyPublished() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.live { client in
+            let before = try await client.execute(uri: "/aad1/certs", method: .get)
+            let oldKid = ((before.json?["keys"] as? [[String: Any]])?.first?["kid"] as? String) ?? ""
+            let rotated = try await client.execute(
+                uri: "/admin/instances/aad1:rotate-key", method: .post, headers: bearer(ServerFixture.adminToken)
+            )
+            #expect(rotated.status == .ok)
+            let after = try await client.execute(uri: "/aad1/certs", method: .get)
+            let kids = ((after.json?["keys"] as? [[String: Any]]) ?? []).compactMap { $0["kid"] as? String }
+            #expect(kids.count == 2)
+            #expect(kids.last == oldKid)
+            #expect(kids.first != oldKid)
+            let denied = try await client.execute(
+                uri: "/admin/instances/aad1:rotate-key", method: .post, headers: bearer(ServerFixture.contributorToken)
+            )
+            #expect(denied.status == .forbidden)
+        }
+    }
+}

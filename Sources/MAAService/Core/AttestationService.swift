@@ -13,6 +13,8 @@ public struct AttestationService: Sendable {
     let tokens = TokenIssuer()
     /// Evidence verification (DCAP verifier, collateral, collateral time).
     public let evidence: EvidenceVerification
+    /// Host-name routing cache.
+    let hosts = HostDirectory()
 
     public init(
         store: any AttestationStore,
@@ -66,6 +68,7 @@ public struct AttestationService: Sendable {
         )
         let key = try configuration.makeSigningKey(record.url(serverBaseURL: configuration.publicBaseURL), now)
         try await store.createInstance(record, signers: unique, signingKey: key)
+        hosts.invalidate()
         return record
     }
 
@@ -81,6 +84,7 @@ public struct AttestationService: Sendable {
         guard try await store.deleteInstance(named: name) else {
             throw ServiceError.notFound("no instance named '\(name)'")
         }
+        hosts.invalidate()
     }
 
     /// The instance with this name; throws `.notFound` otherwise.
@@ -93,8 +97,11 @@ public struct AttestationService: Sendable {
 
     /// The instance whose own base URL has this host name, if any (host-name routing).
     public func instance(forHost host: String) async throws -> InstanceRecord? {
-        let host = host.lowercased()
-        return try await store.instances().first { $0.hostName == host }
+        let name = try await hosts.instanceName(forHost: host.lowercased(), now: configuration.now()) {
+            try await store.instances()
+        }
+        guard let name else { return nil }
+        return try await store.instance(named: name)
     }
 
     /// The URL of an instance: token `iss`, signing-certificate CN.
