@@ -70,7 +70,7 @@ public struct DCAPVerifier: Sendable {
         guard collateral.trustAnchor == options.trustAnchor else {
             throw DCAPError(.untrustedRoot, "collateral was verified against another trust anchor")
         }
-        let chain = try chainCache.chain(for: pem, anchor: options.trustAnchor)
+        let chain = try chainCache.chain(for: pem, anchor: options.trustAnchor, verifiedIntermediate: collateral.pckCRLIssuerParsed, verifiedRoot: collateral.rootParsed)
         // 3–6. Collateral: signatures and contents were checked once; re-check windows at `now` and the TEE type.
         try collateral.checkCurrent(at: now)
         guard collateral.tcbInfo.id == quote.teeType else {

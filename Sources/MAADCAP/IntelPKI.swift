@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MAAPKI
 import X509
@@ -27,19 +28,25 @@ enum IntelPKI {
         guard root.subject == rootName, root.issuer == root.subject else {
             throw DCAPError(.untrustedRoot, "root is not the self-issued Intel SGX Root CA")
         }
-        guard root.publicKey.isValidSignature(root.signature, for: root) else {
-            throw DCAPError(.certificateSignatureInvalid(.root), "root self-signature")
+        if !CheckedRoots.shared.contains(root, anchor: anchor) {
+            guard root.publicKey.isValidSignature(root.signature, for: root) else {
+                throw DCAPError(.certificateSignatureInvalid(.root), "root self-signature")
+            }
+            CheckedRoots.shared.insert(root, anchor: anchor)
         }
         try checkCA(root, role: .root, pathLength: 1)
         try checkKeyIdentifiers(child: root, parent: root, role: .root)
     }
 
-    /// Checks `child` is issued and signed by `parent`.
-    static func checkIssued(_ child: Certificate, by parent: Certificate, role: CertificateRole) throws(DCAPError) {
+    /// Checks `child` is issued and signed by `parent`. `signatureAlreadyVerified` skips only the signature
+    /// computation, for a certificate whose identical bytes were verified against the same parent in this call.
+    static func checkIssued(
+        _ child: Certificate, by parent: Certificate, role: CertificateRole, signatureAlreadyVerified: Bool = false
+    ) throws(DCAPError) {
         guard child.issuer == parent.subject else {
             throw DCAPError(.certificateSignatureInvalid(role), "issuer \(child.issuer) is not \(parent.subject)")
         }
-        guard parent.publicKey.isValidSignature(child.signature, for: child) else {
+        guard signatureAlreadyVerified || parent.publicKey.isValidSignature(child.signature, for: child) else {
             throw DCAPError(.certificateSignatureInvalid(role), "signature does not verify with the issuer key")
         }
         try checkKeyIdentifiers(child: child, parent: parent, role: role)
@@ -134,4 +141,35 @@ enum IntelPKI {
     }
 }
 
-import Crypto
+
+/// Root certificates already proven self-signed by a pinned key, process-wide. The Intel root is a constant
+/// that every chain and collateral set repeats; its self-signature is computed once per distinct certificate.
+final class CheckedRoots: @unchecked Sendable {
+    static let shared = CheckedRoots()
+
+    private struct Entry: Hashable {
+        let tbs: SHA256Digest
+        let signature: Certificate.Signature
+        let anchor: [UInt8]
+    }
+
+    private let lock = NSLock()
+    private var entries: Set<Entry> = []
+
+    private func entry(_ root: Certificate, _ anchor: TrustAnchor) -> Entry {
+        Entry(tbs: SHA256.hash(data: root.tbsCertificateBytes), signature: root.signature, anchor: anchor.rawKey)
+    }
+
+    func contains(_ root: Certificate, anchor: TrustAnchor) -> Bool {
+        let key = entry(root, anchor)
+        return lock.withLock { entries.contains(key) }
+    }
+
+    func insert(_ root: Certificate, anchor: TrustAnchor) {
+        let key = entry(root, anchor)
+        lock.withLock {
+            if entries.count >= 64 { entries.removeAll() }
+            entries.insert(key)
+        }
+    }
+}

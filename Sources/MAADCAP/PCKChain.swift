@@ -12,11 +12,24 @@ struct PCKChain: Sendable {
     let leafKey: P256.Signing.PublicKey.Sendable_
     let sgxExtension: PCKExtension
 
-    /// Parses and checks a PEM chain.
-    init(pem: ArraySlice<UInt8>, anchor: TrustAnchor) throws(DCAPError) {
-        let certificates: [Certificate]
+    /// Parses and checks a PEM chain. `verifiedIntermediate` is a PCK CA certificate already verified against
+    /// the same root in this call (the collateral's PCK CRL issuer); an identical intermediate is not re-verified.
+    init(
+        pem: ArraySlice<UInt8>, anchor: TrustAnchor, verifiedIntermediate: ParsedCertificate? = nil,
+        verifiedRoot: ParsedCertificate? = nil
+    ) throws(DCAPError) {
+        var certificates: [Certificate] = []
         do {
-            certificates = try PEMCertificates.certificates(pem, maximumCount: 3)
+            for der in try PEMCertificates.derBlocks(pem, maximumCount: 3) {
+                // Reuse the collateral's parsed PCK CA / root when the bytes are identical.
+                if let known = verifiedIntermediate, known.derBytes == der {
+                    certificates.append(known.certificate)
+                } else if let known = verifiedRoot, known.derBytes == der {
+                    certificates.append(known.certificate)
+                } else {
+                    certificates.append(try Certificate(derEncoded: der))
+                }
+            }
         } catch {
             throw DCAPError(.pckChainMalformed, "\(error)")
         }
@@ -30,7 +43,8 @@ struct PCKChain: Sendable {
         guard intermediate.subject == IntelPKI.processorCAName || intermediate.subject == IntelPKI.platformCAName else {
             throw DCAPError(.certificateConstraintsViolated(.intermediate), "subject \(intermediate.subject)")
         }
-        try IntelPKI.checkIssued(intermediate, by: root, role: .intermediate)
+        try IntelPKI.checkIssued(
+            intermediate, by: root, role: .intermediate, signatureAlreadyVerified: intermediate == verifiedIntermediate?.certificate)
         try IntelPKI.checkCA(intermediate, role: .intermediate, pathLength: 0)
         guard leaf.subject == IntelPKI.pckName else {
             throw DCAPError(.certificateConstraintsViolated(.pck), "subject \(leaf.subject)")
@@ -78,18 +92,29 @@ final class PCKChainCache: @unchecked Sendable {
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func chain(for pem: ArraySlice<UInt8>, anchor: TrustAnchor) throws(DCAPError) -> PCKChain {
-        guard capacity > 0 else { return try PCKChain(pem: pem, anchor: anchor) }
+    func chain(
+        for pem: ArraySlice<UInt8>, anchor: TrustAnchor, verifiedIntermediate: ParsedCertificate? = nil,
+        verifiedRoot: ParsedCertificate? = nil
+    ) throws(DCAPError) -> PCKChain {
+        guard capacity > 0 else {
+            return try PCKChain(pem: pem, anchor: anchor, verifiedIntermediate: verifiedIntermediate, verifiedRoot: verifiedRoot)
+        }
         let key = SHA256.hash(data: pem)
         lock.lock()
         let cached = entries[key]
         lock.unlock()
         if let cached { return cached }
-        let chain = try PCKChain(pem: pem, anchor: anchor)
+        let chain = try PCKChain(pem: pem, anchor: anchor, verifiedIntermediate: verifiedIntermediate, verifiedRoot: verifiedRoot)
         lock.lock()
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
         entries[key] = chain
         lock.unlock()
         return chain
     }
+}
+
+/// A certificate with the DER bytes it was parsed from.
+struct ParsedCertificate: Sendable {
+    let derBytes: [UInt8]
+    let certificate: Certificate
 }

@@ -124,10 +124,17 @@ public struct TCBInfo: Sendable {
     }
 
     private static func components(_ tcb: CollateralJSON, _ key: String) throws(DCAPError) -> [UInt8] {
-        let entries = try tcb.objects(key)
+        // Hot path (16 × levels objects): read `svn` directly instead of wrapping each element.
+        let entries = try tcb.array(key, maximum: 16)
         guard entries.count == 16 else { throw tcb.fail(key, "\(entries.count) components, 16 required") }
         var svns: [UInt8] = []
-        for entry in entries { svns.append(UInt8(try entry.int("svn", 0...255))) }
+        svns.reserveCapacity(16)
+        for entry in entries {
+            guard case .integer(let svn)? = entry["svn"], (0...255).contains(svn) else {
+                throw tcb.fail(key, "component svn missing or not in 0...255")
+            }
+            svns.append(UInt8(svn))
+        }
         return svns
     }
 

@@ -33,6 +33,8 @@ public struct VerifiedCollateral: Sendable {
     let tcbChain: [Certificate]
     let qeChain: [Certificate]
     let pckCRLChain: [Certificate]
+    let pckCRLIssuerParsed: ParsedCertificate
+    let rootParsed: ParsedCertificate?
 
     /// Verifies a bundle's signatures and contents, then checks it is current at `now`.
     public init(_ bundle: CollateralBundle, trustAnchor: TrustAnchor = .intel, at now: Date) throws(DCAPError) {
@@ -45,11 +47,11 @@ public struct VerifiedCollateral: Sendable {
         self.bundle = bundle
         self.trustAnchor = trustAnchor
         // Signing chains: exactly [TCB Signing, Root], root pinned.
-        let tcbChain = try Self.signingChain(bundle.tcbInfoIssuerChain, anchor: trustAnchor, doc: .tcbInfo)
+        let (tcbChain, tcbChainDER) = try Self.signingChain(bundle.tcbInfoIssuerChain, anchor: trustAnchor, doc: .tcbInfo)
         // Intel serves the same chain for both documents: check it once when the bytes are identical.
         let qeChain =
             bundle.qeIdentityIssuerChain == bundle.tcbInfoIssuerChain
-            ? tcbChain : try Self.signingChain(bundle.qeIdentityIssuerChain, anchor: trustAnchor, doc: .qeIdentity)
+            ? tcbChain : try Self.signingChain(bundle.qeIdentityIssuerChain, anchor: trustAnchor, doc: .qeIdentity).0
         // Step 3: Root CA CRL, verified with the pinned root (whose certificate the chain carries).
         let rootCRL = try IntelPKI.checkCRL(bundle.rootCACRL, issuer: tcbChain[1], which: .root)
         for (chain, name) in [(tcbChain, "TCB Info"), (qeChain, "QE Identity")] where rootCRL.isRevoked(chain[0].serialNumber) {
@@ -65,9 +67,13 @@ public struct VerifiedCollateral: Sendable {
             throw DCAPError(.collateralTypeMismatch(.qeIdentity), "QE Identity is for \(qeIdentity.id), TCB Info for \(tcbInfo.id)")
         }
         // Step 6: PCK CRL with its issuer chain [PCK CA, Root].
-        let pckCRLChain: [Certificate]
+        var pckCRLChain: [Certificate] = []
+        var pckCRLChainDER: [[UInt8]] = []
         do {
-            pckCRLChain = try PEMCertificates.certificates(Array(bundle.pckCRLIssuerChain.utf8), maximumCount: 2)
+            pckCRLChainDER = try PEMCertificates.derBlocks(Array(bundle.pckCRLIssuerChain.utf8), maximumCount: 2)
+            for der in pckCRLChainDER {
+                pckCRLChain.append(der == tcbChainDER.last ? tcbChain[1] : try Certificate(derEncoded: der))
+            }
         } catch {
             throw DCAPError(.crlIssuerMismatch(.pck), "pck_crl_issuer_chain: \(error)")
         }
@@ -101,6 +107,8 @@ public struct VerifiedCollateral: Sendable {
         self.qeChain = qeChain
         self.pckCRLChain = pckCRLChain
         self.pckCRLIssuer = pckCRLChain[0]
+        self.pckCRLIssuerParsed = ParsedCertificate(derBytes: pckCRLChainDER[0], certificate: pckCRLChain[0])
+        self.rootParsed = tcbChainDER.count == 2 ? ParsedCertificate(derBytes: tcbChainDER[1], certificate: tcbChain[1]) : nil
         self.pckCAKind = kind
         let rootCRLHash = Hex.encode(SHA256.hash(data: bundle.rootCACRL))
         self.hashes = CollateralHashes(
@@ -145,10 +153,14 @@ public struct VerifiedCollateral: Sendable {
         guard now <= next else { throw DCAPError(.collateralExpired(doc), "nextUpdate \(next)") }
     }
 
-    private static func signingChain(_ pem: String, anchor: TrustAnchor, doc: CollateralDocument) throws(DCAPError) -> [Certificate] {
-        let chain: [Certificate]
+    private static func signingChain(
+        _ pem: String, anchor: TrustAnchor, doc: CollateralDocument
+    ) throws(DCAPError) -> ([Certificate], [[UInt8]]) {
+        var chain: [Certificate] = []
+        let der: [[UInt8]]
         do {
-            chain = try PEMCertificates.certificates(Array(pem.utf8), maximumCount: 2)
+            der = try PEMCertificates.derBlocks(Array(pem.utf8), maximumCount: 2)
+            for block in der { chain.append(try Certificate(derEncoded: block)) }
         } catch {
             throw DCAPError(.collateralMalformed(doc), "issuer chain: \(error)")
         }
@@ -159,7 +171,7 @@ public struct VerifiedCollateral: Sendable {
         }
         try IntelPKI.checkIssued(chain[0], by: chain[1], role: .tcbSigning)
         try IntelPKI.checkEndEntity(chain[0], role: .tcbSigning)
-        return chain
+        return (chain, der)
     }
 
     private static func checkSignature(_ signature: [UInt8], over body: [UInt8], by signer: Certificate, doc: CollateralDocument) throws(DCAPError) {
