@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Environment variables (used when the option is not given): ATTEST_HOST, ATTEST_PORT, ATTEST_DATA_DIR,
             ATTEST_API_TOKEN, ATTEST_PUBLIC_URL, ATTEST_COLLATERAL_TIME, ATTEST_OIDC_ISSUER, ATTEST_OIDC_JWKS,
-            ATTEST_OIDC_AUDIENCE, ATTEST_LOG_LEVEL.
+            ATTEST_OIDC_AUDIENCE, ATTEST_TLS_CERT, ATTEST_TLS_KEY, ATTEST_LOG_LEVEL.
             Roles in JWTs: "Attestation Reader", "Attestation Contributor", "Attestation Administrator"
             (also without spaces, and Attestation.Read/Write/Admin).
             """
@@ -57,6 +57,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "JWT claim holding role names (default roles).")
     var oidcRolesClaim: String?
 
+    @Option(help: "Serve HTTPS with this PEM certificate chain (with --tls-key).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
     @Option(help: "Largest accepted request body in bytes.")
     var maxBodySize: Int = 1 << 20
 
@@ -70,7 +76,12 @@ struct ServeCommand: AsyncParsableCommand {
         let dataDir = dataDir ?? environment["ATTEST_DATA_DIR"] ?? "attest-data"
         let apiToken = apiToken ?? environment["ATTEST_API_TOKEN"]
         let urlHost = host.contains(":") ? "[\(host)]" : (host == "0.0.0.0" ? "127.0.0.1" : host)
-        let publicURL = publicURL ?? environment["ATTEST_PUBLIC_URL"] ?? "http://\(urlHost):\(port)"
+        let tlsCert = tlsCert ?? environment["ATTEST_TLS_CERT"]
+        let tlsKey = tlsKey ?? environment["ATTEST_TLS_KEY"]
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        let tls = tlsCert.flatMap { cert in tlsKey.map { ServerConfiguration.TLSFiles(certificateChainPath: cert, privateKeyPath: $0) } }
+        let scheme = tls == nil ? "http" : "https"
+        let publicURL = publicURL ?? environment["ATTEST_PUBLIC_URL"] ?? "\(scheme)://\(urlHost):\(port)"
 
         var logger = Logger(label: "attest")
         logger.logLevel = environment["ATTEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -108,10 +119,10 @@ struct ServeCommand: AsyncParsableCommand {
                 say("attest: admin API token (shown once, store it now): \(generatedToken)")
             }
 
-            let app = buildApplication(
+            let app = try buildApplication(
                 service: service,
                 authenticator: try authenticator(store: store, environment: environment),
-                configuration: ServerConfiguration(host: host, port: port, maximumBodySize: maxBodySize),
+                configuration: ServerConfiguration(host: host, port: port, maximumBodySize: maxBodySize, tls: tls),
                 logger: logger,
                 onServerRunning: { bound in say("attest: listening on \(host):\(bound)") }
             )

@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import MAAService
 
@@ -11,6 +13,7 @@ import MAAService
 ///   - metrics: the Prometheus registry served at `/metrics`.
 ///   - logger: the server logger; each request adds `request.id`.
 ///   - onServerRunning: called with the bound port once listening.
+/// - Throws: when the TLS certificate or key files cannot be read.
 public func buildApplication(
     service: AttestationService,
     authenticator: any Authenticator,
@@ -18,15 +21,26 @@ public func buildApplication(
     metrics: ServerMetrics = ServerMetrics(),
     logger: Logger = Logger(label: "attest.server"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
     let responder = MAAResponder(
         service: service,
         authenticator: authenticator,
         configuration: configuration,
         metrics: metrics
     )
+    var server: HTTPServerBuilder = .http1()
+    if let tls = configuration.tls {
+        let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath)
+        let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
+        let tlsConfiguration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) },
+            privateKey: .privateKey(key)
+        )
+        server = try .tls(.http1(), tlsConfiguration: tlsConfiguration)
+    }
     return Application(
         responder: responder,
+        server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: nil

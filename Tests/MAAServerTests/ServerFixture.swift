@@ -52,7 +52,7 @@ struct ServerFixture: Sendable {
     }
 
     func application() -> some ApplicationProtocol {
-        buildApplication(
+        try! buildApplication(
             service: service,
             authenticator: StaticTokenAuthenticator(store: store),
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maximumBodySize: 64 * 1024),
@@ -61,12 +61,12 @@ struct ServerFixture: Sendable {
     }
 
     /// Starts the application on a free loopback port, runs `body` with the port, then shuts the server down.
-    func running(_ body: @Sendable (Int) async throws -> Void) async throws {
+    func running(tls: ServerConfiguration.TLSFiles? = nil, _ body: @Sendable (Int) async throws -> Void) async throws {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(
+        let app = try buildApplication(
             service: service,
             authenticator: StaticTokenAuthenticator(store: store),
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maximumBodySize: 64 * 1024),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maximumBodySize: 64 * 1024, tls: tls),
             metrics: metrics,
             onServerRunning: { port in continuation.yield(port) }
         )
