@@ -374,6 +374,13 @@ struct NegativePKITests {
         #expect(v.tcbStatus == .tdRelaunchAdvised)
     }
 
+    @Test func attestationKeyNotOnCurve() throws {
+        let s = try ResignedCase.sgx()
+        let quote = try s.pki.resign(
+            s.original, chainPEM: try s.pki.chainPEM(s.spec), attestationKeyOverride: [UInt8](repeating: 0x01, count: 64))
+        #expect(throws: DCAPError(.attestationKeyInvalid)) { try s.verify(quote, try s.bundle()) }
+    }
+
     // MARK: Report attributes
 
     @Test func debugEnclaveIsReported() throws {

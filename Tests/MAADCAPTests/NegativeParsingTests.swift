@@ -55,6 +55,8 @@ struct NegativeParsingTests {
         var s = try v5()
         s[4] = 0  // tee_type SGX with TD body type 3
         expect(.teeTypeVersionMismatch, s, v5Run)
+        s[48] = 2  // tee_type SGX with TD body type 2
+        expect(.teeTypeVersionMismatch, s, v5Run)
     }
 
     @Test(arguments: [UInt8(4), 9])
@@ -153,6 +155,12 @@ struct NegativeParsingTests {
         var q = try sgx()
         q[436 + 578 + 32] = 3
         expect(.pckChainUnavailable, q, sgxRun)
+        // With the chain supplied by the collateral (`pck_certificate_chain`), the same quote verifies.
+        var bundle = try CollateralBundle(jsonBytes: try SharedData.bytes(sgxRun.collateral))
+        let original = try Quote(try sgx())
+        bundle.pckCertificateChain = String(decoding: original.certificationData.data.filter { $0 != 0 }, as: UTF8.self)
+        let verified = try DCAPVerifier().verify(quote: q, collateral: bundle, at: Date(timeIntervalSince1970: sgxRun.time))
+        #expect(verified.tcbStatus == .configurationAndSWHardeningNeeded)
     }
 
     // MARK: PEM chain shape
@@ -185,10 +193,10 @@ struct NegativeParsingTests {
 
     // MARK: Signatures
 
-    @Test(arguments: [64, 320, 47 + 20])  // MRENCLAVE, REPORTDATA, user_data
+    @Test(arguments: [48 + 64, 48 + 320, 30])  // MRENCLAVE, REPORTDATA, header user_data
     func sgxSignedRegionFlip(offset: Int) throws {
         var q = try sgx()
-        q[48 + offset < 432 ? 48 + offset : offset] ^= 1
+        q[offset] ^= 1
         expect(.quoteSignatureInvalid, q, sgxRun)
     }
 

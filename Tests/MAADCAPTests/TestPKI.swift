@@ -195,7 +195,8 @@ struct TestPKI {
     /// region, `mutateQEReport` the QE report before signing.
     func resign(
         _ original: [UInt8], chainPEM: [UInt8], certType: UInt16 = 5,
-        mutateBody: (inout [UInt8]) -> Void = { _ in }, mutateQEReport: (inout [UInt8]) -> Void = { _ in }
+        mutateBody: (inout [UInt8]) -> Void = { _ in }, mutateQEReport: (inout [UInt8]) -> Void = { _ in },
+        attestationKeyOverride: [UInt8]? = nil
     ) throws -> [UInt8] {
         let quote = try Quote(original)
         var signed = Array(quote.signedBytes)
@@ -203,14 +204,15 @@ struct TestPKI {
         let attestationKey = P256.Signing.PrivateKey()
         var qeReport = Array(quote.qeReport.rawBytes)
         let auth = Array(quote.qeAuthData)
-        let binding = Array(SHA256.hash(data: attestationKey.publicKey.rawRepresentation + auth)) + [UInt8](repeating: 0, count: 32)
+        let publicKey = attestationKeyOverride ?? Array(attestationKey.publicKey.rawRepresentation)
+        let binding = Array(SHA256.hash(data: publicKey + auth)) + [UInt8](repeating: 0, count: 32)
         qeReport.replaceSubrange(320..<384, with: binding)
         mutateQEReport(&qeReport)
         let qeSignature = try pckKey.signature(for: qeReport).rawRepresentation
         let quoteSignature = try attestationKey.signature(for: signed).rawRepresentation
         var inner = qeReport + Array(qeSignature) + le16(auth.count) + auth + le16(Int(certType)) + le32(chainPEM.count) + chainPEM
         if quote.header.version != 3 { inner = le16(6) + le32(inner.count) + inner }
-        let sigData = Array(quoteSignature) + Array(attestationKey.publicKey.rawRepresentation) + inner
+        let sigData = Array(quoteSignature) + publicKey + inner
         return signed + le32(sigData.count) + sigData
     }
 
