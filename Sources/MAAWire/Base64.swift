@@ -199,7 +199,7 @@ public enum Base64 {
         }
         output.removeLast(2)
         if invalid & 0x8000_0000 != 0 {
-            let bad = (0..<n).first { table[Int(input[$0])] == 0xFF } ?? 0
+            let bad: Int = (0..<n).first(where: { table[Int(input[$0])] == 0xFF }) ?? 0
             throw WireError(.invalidBase64, "invalid character at offset \(bad)")
         }
         if trailingBitsSet { throw WireError(.invalidBase64, "non-zero trailing bits") }
