@@ -62,6 +62,24 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("Evaluate minimal permit-all policy, recorded quote claims") { benchmark in
+        let policy = try AttestationPolicy(text: DefaultPolicies.minimalPermitAll)
+        let claims = recordedQuoteClaims
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try policy.evaluate(claims))
+        }
+    }
+
+    Benchmark("Explain shared default policy, recorded quote claims") { benchmark in
+        let policy = try AttestationPolicy(text: sharedText)
+        let claims = recordedQuoteClaims
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(policy.explain(claims))
+        }
+    }
+
     Benchmark("x-ms-policy-hash of shared default policy") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(PolicyHash.compute(sharedText))
