@@ -6,14 +6,19 @@ import MAAWire
 /// Tokens are compared by hash with a constant-time comparison; the store never holds a token in clear.
 public struct StaticTokenAuthenticator: Authenticator {
     private let store: any AttestationStore
+    private let cache = TTLCache<Int, [APITokenRecord]>(timeToLive: ServiceCaches.timeToLive, capacity: 1)
+    private let now: @Sendable () -> Int64
 
-    public init(store: any AttestationStore) {
+    /// - Parameter now: the clock for the few-second cache of the token list (tokens added by another
+    ///   process are seen within ``ServiceCaches/timeToLive`` seconds).
+    public init(store: any AttestationStore, now: @escaping @Sendable () -> Int64 = ServiceConfiguration.systemNow) {
         self.store = store
+        self.now = now
     }
 
     public func authenticate(bearerToken: String) async throws -> Principal? {
         let hash = Self.hash(bearerToken)
-        let tokens = try await store.apiTokens()
+        let tokens = try await cache.value(for: 0, now: now()) { try await store.apiTokens() }
         for token in tokens where Self.constantTimeEqual(Array(token.tokenHash.utf8), Array(hash.utf8)) {
             return Principal(id: "api-token:\(token.label)", role: token.role)
         }

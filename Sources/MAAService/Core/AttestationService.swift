@@ -15,6 +15,8 @@ public struct AttestationService: Sendable {
     public let evidence: EvidenceVerification
     /// Host-name routing cache.
     let hosts = HostDirectory()
+    /// Per-request lookups, cached for a few seconds.
+    let caches = ServiceCaches()
 
     public init(
         store: any AttestationStore,
@@ -69,6 +71,7 @@ public struct AttestationService: Sendable {
         let key = try configuration.makeSigningKey(record.url(serverBaseURL: configuration.publicBaseURL), now)
         try await store.createInstance(record, signers: unique, signingKey: key)
         hosts.invalidate()
+        caches.instances.remove(record.name)
         return record
     }
 
@@ -85,13 +88,16 @@ public struct AttestationService: Sendable {
             throw ServiceError.notFound("no instance named '\(name)'")
         }
         hosts.invalidate()
+        caches.instances.remove(name)
+        caches.activeKeys.remove(name)
     }
 
     /// The instance with this name; throws `.notFound` otherwise.
     public func instance(named name: String) async throws -> InstanceRecord {
-        guard let record = try await store.instance(named: name) else {
-            throw ServiceError.notFound("no instance named '\(name)'")
+        let record = try await caches.instances.value(for: name, now: configuration.now()) {
+            try await store.instance(named: name)
         }
+        guard let record else { throw ServiceError.notFound("no instance named '\(name)'") }
         return record
     }
 
@@ -129,7 +135,10 @@ public struct AttestationService: Sendable {
 
     /// The active signing key of an instance.
     public func activeSigningKey(for instance: InstanceRecord) async throws -> SigningKeyRecord {
-        guard let key = try await store.signingKeys(instance: instance.name).last(where: { $0.retiredAt == nil }) else {
+        let key = try await caches.activeKeys.value(for: instance.name, now: configuration.now()) {
+            try await store.signingKeys(instance: instance.name).last(where: { $0.retiredAt == nil })
+        }
+        guard let key else {
             throw ServiceError.storage("instance '\(instance.name)' has no active signing key")
         }
         return key
@@ -167,6 +176,7 @@ public struct AttestationService: Sendable {
             retiredAt: now,
             deleteRetiredBefore: now - horizon
         )
+        caches.activeKeys.remove(instance.name)
     }
 
     // MARK: Policy signers

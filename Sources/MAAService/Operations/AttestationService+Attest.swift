@@ -70,7 +70,13 @@ extension AttestationService {
             policySigner = stored.signerX5C
         }
         let policy: AttestationPolicy
-        do { policy = try AttestationPolicy(text: policyText) } catch {
+        do {
+            if draft != nil {
+                policy = try AttestationPolicy(text: policyText)
+            } else {
+                policy = try await caches.policies.value(for: policyText, now: now) { try AttestationPolicy(text: policyText) }
+            }
+        } catch let error as PolicyError {
             throw ServiceError(.policyParsingError, error.description)
         }
         let evaluation: PolicyEvaluation
