@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Encodings and bounded readers: base64url, hex, a strict JSON value model. No dependencies.
@@ -117,7 +118,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The client library (never depends on the server).
-        .target(name: "MAAClient", dependencies: ["MAAJOSE", "MAAModels"], swiftSettings: swiftSettings),
+        .target(
+            name: "MAAClient",
+            dependencies: [
+                "MAAWire", "MAAJOSE", "MAAModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Shared test fixtures: paths to ../shared, recorded exchanges, test PKIs.
         .target(
             name: "MAATesting",
@@ -173,6 +185,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MAAClientTests",
+            dependencies: [
+                "MAAClient", "MAAJOSE", "MAAModels", "MAAWire", "MAATesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: swiftSettings
         ),
