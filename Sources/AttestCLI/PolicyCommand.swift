@@ -7,7 +7,7 @@ struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Check and evaluate MAA attestation policies.",
-        subcommands: [Check.self, Eval.self]
+        subcommands: [Check.self, Eval.self, PolicyGetCommand.self, PolicySetCommand.self, PolicyResetCommand.self]
     )
 
     /// The largest policy or claims file read (policies are further limited by the parser).
