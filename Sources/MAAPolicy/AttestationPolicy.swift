@@ -14,6 +14,10 @@ public struct AttestationPolicy: Sendable {
     public let document: PolicyDocument
     /// `x-ms-policy-hash` of ``text``.
     public let hash: String
+    /// The properties set by `configurationrules` (P₀ of the specification, §3.3): known before any evidence is
+    /// checked, e.g. ``PolicyProperties/sgxTCBIdentifier`` or ``PolicyProperties/requireValidAIKCertificate``.
+    /// Configuration rules are unconditional `issueproperty` rules with literal values, so this needs no claims.
+    public let configuration: PolicyProperties
     let program: Program
     private let source: [UInt8]
 
@@ -22,6 +26,13 @@ public struct AttestationPolicy: Sendable {
         self.text = text
         document = try parser.parse(text)
         program = Program(document: document)
+        var configuration = PolicyProperties()
+        for rule in document.configurationRules?.rules ?? [] {
+            if case .emit(.issueProperty, .typed(let type, .literal(let value, _))) = rule.action {
+                configuration.set(type, value)
+            }
+        }
+        self.configuration = configuration
         source = Array(text.utf8)
         hash = PolicyHash.compute(text)
     }

@@ -22,8 +22,15 @@ public struct PolicyParser: Sendable {
     }
 
     public var limits: Limits
+    /// When set, the `x-ms-sgx-tcbidentifier` values a configuration rule may select (for example
+    /// `["azuredefault"]` plus the TCB identifiers the collateral store knows); any other value is a
+    /// `PolicyParsingError`. `nil` (the default) accepts any string.
+    public var tcbIdentifiers: Set<String>?
 
-    public init(limits: Limits = Limits()) { self.limits = limits }
+    public init(limits: Limits = Limits(), tcbIdentifiers: Set<String>? = nil) {
+        self.limits = limits
+        self.tcbIdentifiers = tcbIdentifiers
+    }
 
     /// Parses and statically checks policy text.
     public func parse(_ text: String) throws(PolicyError) -> PolicyDocument {
@@ -34,6 +41,7 @@ public struct PolicyParser: Sendable {
                 at: SourcePosition(line: 1, column: 1, offset: 0), offendingSymbol: "", rulePath: "policy")
         }
         var state = try ParserState(bytes: bytes, limits: limits)
+        state.tcbIdentifiers = tcbIdentifiers
         return try state.parsePolicy()
     }
 }
@@ -44,6 +52,7 @@ private struct ParserState {
     var token: Token
     let bytes: [UInt8]
     let limits: PolicyParser.Limits
+    var tcbIdentifiers: Set<String>?
     var rulePath: [String] = ["policy"]
     var version: PolicyVersion = .v1_0
     var section: RuleSection.Kind = .authorization
@@ -411,7 +420,15 @@ private struct ParserState {
             if section == .configuration, !value.isLiteral {
                 throw error("configurationrules needs a literal value", at: valueToken)
             }
-            target = .typed(type: Lexer.stringValue(of: typeToken, in: bytes), value: value)
+            let type = Lexer.stringValue(of: typeToken, in: bytes)
+            if section == .configuration, type == "x-ms-sgx-tcbidentifier", let allowed = tcbIdentifiers {
+                guard case .literal(.string(let identifier), _) = value, allowed.contains(identifier) else {
+                    throw error(
+                        "unknown x-ms-sgx-tcbidentifier \(text(of: valueToken)); expecting one of "
+                            + allowed.sorted().map { "'\($0)'" }.joined(separator: ", "), at: valueToken)
+                }
+            }
+            target = .typed(type: type, value: value)
         default:
             throw mismatched([.keyword(.claim), .keyword(.type)])
         }

@@ -107,6 +107,30 @@ import Testing
         #expect(result.isPermitted)
     }
 
+    @Test func configurationIsKnownBeforeEvaluation() throws {
+        let documented = try AttestationPolicy(text: DefaultPolicies.sgxDocumented)
+        #expect(documented.configuration.entries.map(\.name) == ["x-ms-sgx-tcbidentifier"])
+        #expect(documented.configuration.sgxTCBIdentifier == "azuredefault")
+        let shared = try AttestationPolicy(text: DefaultPolicies.sharedInstance)
+        #expect(shared.configuration.entries.isEmpty)
+        #expect(shared.configuration.sgxTCBIdentifier == "azuredefault")
+    }
+
+    @Test func tcbIdentifierAllowList() throws {
+        let parser = PolicyParser(tcbIdentifiers: ["azuredefault", "15"])
+        #expect(try AttestationPolicy(text: DefaultPolicies.sgxDocumented, parser: parser).configuration.sgxTCBIdentifier
+            == "azuredefault")
+        let text = DefaultPolicies.sgxDocumented.replacingOccurrences(of: "\"azuredefault\"", with: "\"9\"")
+        #expect(try AttestationPolicy(text: text).configuration.sgxTCBIdentifier == "9")
+        #expect {
+            try AttestationPolicy(text: text, parser: parser)
+        } throws: { error in
+            guard let error = error as? PolicyError else { return false }
+            return error.code == .parsingError && error.position?.line == 3 && error.position?.column == 56
+                && error.reason == "unknown x-ms-sgx-tcbidentifier \"9\"; expecting one of '15', 'azuredefault'"
+        }
+    }
+
     @Test func hashCountsEveryByte() {
         let text = DefaultPolicies.minimalPermitAll
         #expect(PolicyHash.compute(text + "\n") != PolicyHash.compute(text))
