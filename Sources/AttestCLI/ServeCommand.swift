@@ -6,6 +6,7 @@ import MAADCAP
 import MAAServer
 import MAAService
 import MAAStorageSQLite
+import MAAWire
 
 /// `attest serve`: runs the MAA-compatible service on an embedded SQLite data directory.
 ///
@@ -19,10 +20,16 @@ struct ServeCommand: AsyncParsableCommand {
             Environment variables (used when the option is not given): ATTEST_HOST, ATTEST_PORT, ATTEST_DATA_DIR,
             ATTEST_API_TOKEN, ATTEST_PUBLIC_URL, ATTEST_COLLATERAL_TIME, ATTEST_OIDC_ISSUER, ATTEST_OIDC_JWKS,
             ATTEST_OIDC_AUDIENCE, ATTEST_TLS_CERT, ATTEST_TLS_KEY, ATTEST_LOG_LEVEL.
+            A JSON config file (--config or ATTEST_CONFIG) may set the same settings with lower precedence than
+            options and environment variables: {"host", "port", "dataDir", "apiToken", "publicURL", "collateral": [..],
+            "collateralTime", "oidcIssuer", "oidcJwks", "oidcAudience", "tlsCert", "tlsKey", "logLevel"}.
             Roles in JWTs: "Attestation Reader", "Attestation Contributor", "Attestation Administrator"
             (also without spaces, and Attestation.Read/Write/Admin).
             """
     )
+
+    @Option(help: "A JSON configuration file (see below).")
+    var config: String?
 
     @Option(help: "Address to bind (default 127.0.0.1).")
     var host: String?
@@ -67,7 +74,14 @@ struct ServeCommand: AsyncParsableCommand {
     var maxBodySize: Int = 1 << 20
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let processEnvironment = ProcessInfo.processInfo.environment
+        var environment = processEnvironment
+        var collateral = self.collateral
+        if let path = config ?? processEnvironment["ATTEST_CONFIG"] {
+            let file = try ServeConfigFile(path: path)
+            environment = file.settings.merging(processEnvironment) { _, fromProcess in fromProcess }
+            collateral += file.collateral
+        }
         let host = host ?? environment["ATTEST_HOST"] ?? "127.0.0.1"
         let port = try port ?? environment["ATTEST_PORT"].map { text in
             guard let value = Int(text), (0...65535).contains(value) else { throw ValidationError("bad ATTEST_PORT") }
@@ -90,7 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
             guard let value = Int64(text) else { throw ValidationError("bad ATTEST_COLLATERAL_TIME") }
             return value
         }
-        let collateralStore = try loadCollateral(dataDir: dataDir, logger: logger)
+        let collateralStore = try loadCollateral(dataDir: dataDir, extra: collateral, logger: logger)
 
         let store = try await SQLiteStore.open(directory: dataDir, logger: logger)
         do {
@@ -154,7 +168,7 @@ extension ServeCommand {
     }
 
     /// Loads `<data-dir>/collateral/` and every `--collateral` file or directory; bad files are logged and skipped.
-    func loadCollateral(dataDir: String, logger: Logger) throws -> CollateralStore {
+    func loadCollateral(dataDir: String, extra collateral: [String], logger: Logger) throws -> CollateralStore {
         let store = CollateralStore()
         var failures = try CollateralDirectory(dataDirectory: URL(fileURLWithPath: dataDir)).load(into: store)
         for path in collateral {
@@ -191,4 +205,45 @@ extension ServeCommand {
 /// Writes a line to standard output unbuffered, so URLs and the token reach a pipe or log file at once.
 private func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// `attest serve --config FILE`: settings as a strict JSON object, mapped onto the ATTEST_* variable names.
+struct ServeConfigFile {
+    static let keys: [String: String] = [
+        "host": "ATTEST_HOST", "port": "ATTEST_PORT", "dataDir": "ATTEST_DATA_DIR", "apiToken": "ATTEST_API_TOKEN",
+        "publicURL": "ATTEST_PUBLIC_URL", "collateralTime": "ATTEST_COLLATERAL_TIME", "oidcIssuer": "ATTEST_OIDC_ISSUER",
+        "oidcJwks": "ATTEST_OIDC_JWKS", "oidcAudience": "ATTEST_OIDC_AUDIENCE", "tlsCert": "ATTEST_TLS_CERT",
+        "tlsKey": "ATTEST_TLS_KEY", "logLevel": "ATTEST_LOG_LEVEL",
+    ]
+
+    var settings: [String: String] = [:]
+    var collateral: [String] = []
+
+    init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path), data.count <= 1 << 20 else {
+            throw ValidationError("cannot read the config file \(path)")
+        }
+        let json: JSONValue
+        do { json = try JSONValue(parsing: Array(data)) } catch {
+            throw ValidationError("the config file is not valid JSON: \(error.reason)")
+        }
+        guard let object = json.objectValue else { throw ValidationError("the config file must hold a JSON object") }
+        for (key, value) in object.members {
+            if key == "collateral" {
+                guard let paths = value.arrayValue?.compactMap(\.stringValue), paths.count == value.arrayValue?.count else {
+                    throw ValidationError("config 'collateral' must be an array of paths")
+                }
+                collateral = paths
+                continue
+            }
+            guard let variable = Self.keys[key] else { throw ValidationError("unknown config key '\(key)'") }
+            if let text = value.stringValue {
+                settings[variable] = text
+            } else if let number = value.integerValue {
+                settings[variable] = String(number)
+            } else {
+                throw ValidationError("config '\(key)' must be a string or an integer")
+            }
+        }
+    }
 }
