@@ -177,4 +177,21 @@ struct AttestServiceTests {
             )
         }
     }
+
+    @Test func tcbIdentifierSelectsTheCollateralBaseline() async throws {
+        let fixture = try Self.fixture(collateral: [Self.oeCollateral], time: Self.oeTime)
+        let instance = try await oeInstance(fixture)
+        let number = try #require(fixture.service.evidence.collateral.all.first?.tcbInfo.tcbEvaluationDataNumber)
+        func policy(_ identifier: String) -> String {
+            #"version=1.1; configurationrules{ => issueproperty(type="x-ms-sgx-tcbidentifier", value="\#(identifier)"); }; authorizationrules{ => permit(); }; issuancerules{};"#
+        }
+        let matching = try await fixture.service.attest(try oeRequest(draft: policy(String(number))), instance: instance, caller: Self.reader)
+        #expect(try AttestationToken(compact: matching).isUnsecured)
+        await #expect(throws: ServiceError(.invalidParameter, "")) {
+            try await fixture.service.attest(try oeRequest(draft: policy(String(number + 1))), instance: instance, caller: Self.reader)
+        }
+        await #expect(throws: ServiceError(.invalidParameter, "")) {
+            try await fixture.service.attest(try oeRequest(draft: policy("newest-please")), instance: instance, caller: Self.reader)
+        }
+    }
 }

@@ -23,39 +23,7 @@ extension AttestationService {
         }
         let now = configuration.now()
 
-        // 1. Evidence, at the collateral time.
-        let verified = try evidence.verify(request.type, evidence: request.evidence, now: now)
-
-        // 2. Accepted TCB statuses.
-        guard instance.acceptedTCBStatuses.map(\.rawValue).contains(verified.tcbStatus.rawValue) else {
-            let accepted = instance.acceptedTCBStatuses.map(\.rawValue).joined(separator: ", ")
-            let advisories = verified.advisoryIDs.isEmpty ? "" : " (advisories: \(verified.advisoryIDs.joined(separator: ", ")))"
-            throw ServiceError.invalidParameter(
-                "the platform TCB status \(verified.tcbStatus.rawValue)\(advisories) is not accepted by this instance; accepted: \(accepted)"
-            )
-        }
-
-        // 3. Runtime and init-time data binding.
-        var runtimeJSON: JSONValue?
-        var binaryRuntime: [UInt8]?
-        if let runtime = request.runtimeData {
-            do { try verified.bindRuntimeData(runtime.bytes) } catch {
-                throw ServiceError.invalidParameter("SHA-256 of runtimeData does not match the first 32 bytes of the report data")
-            }
-            switch runtime.dataType {
-            case .binary: binaryRuntime = runtime.bytes
-            case .json: runtimeJSON = try Self.boundJSON(runtime.bytes, member: "runtimeData")
-            }
-        }
-        var initTimeJSON: JSONValue?
-        if let initTime = request.initTimeData {
-            do { try verified.bindInitTimeData(initTime.bytes) } catch {
-                throw ServiceError.invalidParameter("SHA-256 of initTimeData does not match the enclave's CONFIGID")
-            }
-            if initTime.dataType == .json { initTimeJSON = try Self.boundJSON(initTime.bytes, member: "initTimeData") }
-        }
-
-        // 4. Policy.
+        // 1. Policy (its configuration rules choose the TCB baseline before any evidence is checked).
         let draft = request.draftPolicyForAttestation
         let policyText: String
         var policySigner: [String]?
@@ -79,6 +47,43 @@ extension AttestationService {
         } catch let error as PolicyError {
             throw ServiceError(.policyParsingError, error.description)
         }
+        let baseline = try Self.tcbBaseline(of: policy)
+
+        // 2. Evidence, at the collateral time, with collateral of the policy's TCB baseline.
+        let verified = try evidence.verify(
+            request.type, evidence: request.evidence, now: now, tcbEvaluationDataNumber: baseline
+        )
+
+        // 3. Accepted TCB statuses.
+        guard instance.acceptedTCBStatuses.map(\.rawValue).contains(verified.tcbStatus.rawValue) else {
+            let accepted = instance.acceptedTCBStatuses.map(\.rawValue).joined(separator: ", ")
+            let advisories = verified.advisoryIDs.isEmpty ? "" : " (advisories: \(verified.advisoryIDs.joined(separator: ", ")))"
+            throw ServiceError.invalidParameter(
+                "the platform TCB status \(verified.tcbStatus.rawValue)\(advisories) is not accepted by this instance; accepted: \(accepted)"
+            )
+        }
+
+        // 4. Runtime and init-time data binding.
+        var runtimeJSON: JSONValue?
+        var binaryRuntime: [UInt8]?
+        if let runtime = request.runtimeData {
+            do { try verified.bindRuntimeData(runtime.bytes) } catch {
+                throw ServiceError.invalidParameter("SHA-256 of runtimeData does not match the first 32 bytes of the report data")
+            }
+            switch runtime.dataType {
+            case .binary: binaryRuntime = runtime.bytes
+            case .json: runtimeJSON = try Self.boundJSON(runtime.bytes, member: "runtimeData")
+            }
+        }
+        var initTimeJSON: JSONValue?
+        if let initTime = request.initTimeData {
+            do { try verified.bindInitTimeData(initTime.bytes) } catch {
+                throw ServiceError.invalidParameter("SHA-256 of initTimeData does not match the enclave's CONFIGID")
+            }
+            if initTime.dataType == .json { initTimeJSON = try Self.boundJSON(initTime.bytes, member: "initTimeData") }
+        }
+
+        // 5. Evaluation.
         let evaluation: PolicyEvaluation
         do {
             evaluation = try policy.evaluate(ClaimConversion.policyClaims(verified.incomingClaims(runtimeData: binaryRuntime)))
@@ -89,7 +94,7 @@ extension AttestationService {
             throw ServiceError(.policyEvaluationError, evaluation.refusalMessage ?? "the policy did not permit the attestation")
         }
 
-        // 5. Token claims.
+        // 6. Token claims.
         var claims = ClaimConversion.tokenClaims(verified.claims(runtimeData: binaryRuntime))
         claims["x-ms-ver"] = "1.0"
         claims["x-ms-attestation-type"] = "sgx"
@@ -112,6 +117,17 @@ extension AttestationService {
             return tokens.unsecured(claims, issuer: url(of: instance), key: key, now: now, lifetime: lifetime)
         }
         return try tokens.sign(claims, issuer: url(of: instance), key: key, now: now, lifetime: lifetime, tokenID: true)
+    }
+
+    /// The TCB evaluation data number a policy's `x-ms-sgx-tcbidentifier` names: `nil` for `azuredefault` (the
+    /// newest collateral current at the verification time), else the number itself.
+    static func tcbBaseline(of policy: AttestationPolicy) throws(ServiceError) -> Int64? {
+        let identifier = policy.configuration.sgxTCBIdentifier
+        if identifier == "azuredefault" { return nil }
+        guard let number = Int64(identifier), number > 0 else {
+            throw .invalidParameter("unknown x-ms-sgx-tcbidentifier '\(identifier)' (use azuredefault or a TCB evaluation data number)")
+        }
+        return number
     }
 
     /// Parses JSON runtime or init-time data; it must be a JSON object.

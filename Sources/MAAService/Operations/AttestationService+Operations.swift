@@ -53,11 +53,13 @@ extension AttestationService {
         guard let policyText else {
             throw ServiceError.invalidOperation("the JWS has no AttestationPolicy; use :reset to remove a policy")
         }
+        let policy: AttestationPolicy
         do {
-            _ = try AttestationPolicy(text: policyText)
+            policy = try AttestationPolicy(text: policyText)
         } catch {
             throw ServiceError(.policyParsingError, error.description)
         }
+        _ = try Self.tcbBaseline(of: policy)
         try await store.setPolicy(
             instance: instance.name, type: type,
             StoredPolicy(jws: text, signerX5C: signer?.x5c, updatedAt: configuration.now())

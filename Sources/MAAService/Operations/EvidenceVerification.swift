@@ -27,14 +27,22 @@ public struct EvidenceVerification: Sendable {
     }
 
     /// Verifies an SGX quote or OpenEnclave report; DCAP failures become `InvalidParameter` with the reason.
-    func verify(_ type: AttestationType, evidence: [UInt8], now: Int64) throws(ServiceError) -> VerifiedQuote {
+    /// - Parameter tcbEvaluationDataNumber: the policy's TCB baseline (`x-ms-sgx-tcbidentifier`); `nil` takes the
+    ///   newest collateral current at the verification time.
+    func verify(
+        _ type: AttestationType, evidence: [UInt8], now: Int64, tcbEvaluationDataNumber: Int64? = nil
+    ) throws(ServiceError) -> VerifiedQuote {
         let time = Date(timeIntervalSince1970: TimeInterval(collateralTime ?? now))
         do {
             switch type {
             case .sgxEnclave:
-                return try verifier.verify(quote: evidence, store: collateral, at: time)
+                return try verifier.verify(
+                    quote: evidence, store: collateral, at: time, tcbEvaluationDataNumber: tcbEvaluationDataNumber
+                )
             case .openEnclave:
-                return try verifier.verify(openEnclaveReport: evidence, store: collateral, at: time)
+                return try verifier.verify(
+                    openEnclaveReport: evidence, store: collateral, at: time, tcbEvaluationDataNumber: tcbEvaluationDataNumber
+                )
             default:
                 throw DCAPError(.unsupportedTeeType, "not SGX evidence")
             }
