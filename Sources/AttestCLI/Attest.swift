@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Attest: AsyncParsableCommand {
@@ -11,4 +12,23 @@ struct Attest: AsyncParsableCommand {
             TpmCommand.self, SevSnpCommand.self, TdxCommand.self, PolicySignersCommand.self,
         ]
     )
+
+    /// Runs the command. Usage errors (an unknown or missing option) exit with status 2, the "error" status of every
+    /// `attest` command's contract, rather than ArgumentParser's 64; help and version requests still exit 0.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

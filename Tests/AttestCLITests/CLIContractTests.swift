@@ -1,0 +1,125 @@
+import Foundation
+import MAATesting
+import MAAWire
+import Testing
+
+/// The `attest` command lines, exit codes and JSON shapes that automation relies on, run as a real process.
+@Suite struct CLIContractTests {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var json: JSONValue? { try? JSONValue(parsing: stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// The built `attest` executable, beside the test bundle.
+    static let executable: URL = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("attest")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return SharedData.packageRoot.appendingPathComponent(".build/debug/attest")
+    }()
+
+    static func attest(_ arguments: [String], stdin: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                   stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    static func temporaryFile(_ contents: String, suffix: String = "") throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attest-cli-\(UUID().uuidString)\(suffix)")
+        try contents.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// A recorded token and its instance's /certs.
+    static func recordedTokenAndCerts() throws -> (token: String, iat: Int64, certs: String) {
+        let exchanges = try Recordings.load("test_attestation.test_attest_sgx_enclave.yaml")
+        let token = try #require(try JSONValue(parsing: exchanges[0].responseBody)["token"]?.stringValue)
+        let payload = try Base64.decode(token.split(separator: ".")[1])
+        let iat = try #require(try JSONValue(parsing: payload)["iat"]?.integerValue)
+        return (token, iat, exchanges[1].responseBody)
+    }
+
+    @Test func tokenVerifyExitCodesAndJSON() throws {
+        let (token, iat, certs) = try Self.recordedTokenAndCerts()
+        let jwks = try Self.temporaryFile(certs)
+        let valid = try Self.attest(["token", "verify", "--jwks", jwks, "--at", String(iat), "--json", token])
+        #expect(valid.status == 0)
+        #expect(valid.json?["valid"] == true)
+        #expect(valid.json?["claims"]?["x-ms-sgx-mrenclave"] != nil)
+        let expired = try Self.attest(["token", "verify", "--jwks", jwks, "--json", "-"], stdin: token)
+        #expect(expired.status == 1)
+        #expect(expired.json?["valid"] == false)
+        #expect(expired.json?["error"]?["code"] == "expired")
+        #expect(expired.stderr.contains("expired"))
+        let decoded = try Self.attest(["token", "decode", "--json", token])
+        #expect(decoded.status == 0)
+        #expect(decoded.json?["header"]?["alg"] == "RS256")
+        let usage = try Self.attest(["token", "verify", token])
+        #expect(usage.status == 2)
+    }
+
+    @Test func policyCheckAndEvalContracts() throws {
+        let policy = try Self.temporaryFile(try SharedData.text("maa-data/policies/shared_instance_default_policy_sgx_openenclave.txt"))
+        #expect(try Self.attest(["policy", "check", policy]).status == 0)
+        let broken = try Self.temporaryFile("version=1.0; authorizationrules { => permit() }; issuancerules{};")
+        let check = try Self.attest(["policy", "check", broken])
+        #expect(check.status == 2)
+        #expect(check.stderr.contains("^") || check.stdout.contains("^"))
+
+        let claims = try Self.temporaryFile("""
+            [{"type":"x-ms-sgx-is-debuggable","value":false},{"type":"x-ms-sgx-mrsigner","value":"2c1a"},
+             {"type":"x-ms-sgx-mrenclave","value":"b779"},{"type":"x-ms-sgx-product-id","value":1},
+             {"type":"x-ms-sgx-svn","value":1},{"type":"x-ms-attestation-type","value":"sgx"}]
+            """)
+        let eval = try Self.attest(["policy", "eval", policy, "--claims", claims, "--json"])
+        #expect(eval.status == 0)
+        let json = try #require(eval.json)
+        #expect(json["permitted"] == true)
+        #expect(json["policyHash"] == "bROrN897ZfWmWY2V0FLUlu3uwk5xatGnKYHn3zBbSlw")
+        #expect(json["claims"]?.arrayValue?.contains { $0["type"] == "is-debuggable" && $0["value"] == false } == true)
+        #expect(json["properties"]?.objectValue != nil)
+
+        let deny = try Self.temporaryFile("version=1.0; authorizationrules { => deny(); }; issuancerules{};")
+        let denied = try Self.attest(["policy", "eval", deny, "--claims", claims, "--json"])
+        #expect(denied.status == 1)
+        #expect(denied.json?["permitted"] == false)
+
+        let parseError = try Self.attest(["policy", "eval", broken, "--claims", claims, "--json"])
+        #expect(parseError.status == 2)
+        #expect(parseError.json?["error"]?["code"] == "PolicyParsingError")
+        #expect(parseError.json?["error"]?["line"]?.integerValue == 1)
+        #expect(try Self.attest(["policy", "eval", policy]).status == 2)
+    }
+
+    @Test func verifySGXContract() throws {
+        let quote = SharedData.url("evidence/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin").path
+        let collateral = SharedData.url(
+            "evidence/assembled-collateral/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin.run1.collateral.json").path
+        let ok = try Self.attest(["verify", "sgx", "--quote", quote, "--collateral", collateral, "--at", "1738752225", "--json"])
+        #expect(ok.status == 0)
+        let json = try #require(ok.json)
+        #expect(json["ok"] == true)
+        #expect(json["status"] == "OutOfDate")
+        #expect(json["advisoryIds"]?.arrayValue?.count == 9)
+        #expect(json["claims"]?.objectValue != nil)
+        let late = try Self.attest(["verify", "sgx", "--quote", quote, "--collateral", collateral, "--at", "1800000000", "--json"])
+        #expect(late.status == 1)
+        #expect(late.json?["ok"] == false)
+        #expect(late.json?["error"] != nil)
+    }
+}
