@@ -42,6 +42,16 @@ public struct CollateralBundle: Sendable, Hashable {
     /// Parses the `QuoteCollateralV3` JSON (strict: duplicate keys and wrong types are rejected; unknown keys
     /// are ignored).
     public init(jsonBytes: some Collection<UInt8>) throws(DCAPError) {
+        let bytes = Array(jsonBytes)
+        if bytes.count <= 4 << 20, let members = FlatJSONObject.parse(bytes) {
+            try self.init(members: members)
+        } else {
+            try self.init(general: bytes)
+        }
+    }
+
+    /// The general path: MAAWire's strict parser.
+    init(general jsonBytes: [UInt8]) throws(DCAPError) {
         let value: JSONValue
         do {
             value = try JSONValue(parsing: jsonBytes, options: JSONParsingOptions(maxDepth: 4, maxInputBytes: 4 << 20))
@@ -76,6 +86,38 @@ public struct CollateralBundle: Sendable, Hashable {
         } else {
             self.pckCertificateChain = nil
         }
+    }
+
+    /// The fast path: members of a flat all-string object, decoded to bytes.
+    private init(members: [(key: [UInt8], value: [UInt8])]) throws(DCAPError) {
+        func value(_ key: String) -> [UInt8]? {
+            let k = Array(key.utf8)
+            return members.first { $0.key == k }?.value
+        }
+        func text(_ key: String) throws(DCAPError) -> String {
+            guard let bytes = value(key) else { throw DCAPError(.collateralMalformed(.bundle), "\(key) missing or not a string") }
+            return String(decoding: bytes, as: UTF8.self)  // ASCII only, checked by the fast path
+        }
+        func hex(_ key: String, _ code: DCAPError.Code, count: Int? = nil) throws(DCAPError) -> [UInt8] {
+            guard let digits = value(key), let bytes = try? Hex.decode(String(decoding: digits, as: UTF8.self)), !bytes.isEmpty,
+                count.map({ $0 == bytes.count }) ?? true
+            else { throw DCAPError(code, "\(key) is not valid hex\(count.map { " of \($0) bytes" } ?? "")") }
+            return bytes
+        }
+        func body(_ key: String) throws(DCAPError) -> [UInt8] {
+            guard let bytes = value(key) else { throw DCAPError(.collateralMalformed(.bundle), "\(key) missing or not a string") }
+            return bytes
+        }
+        self.pckCRLIssuerChain = try text("pck_crl_issuer_chain")
+        self.rootCACRL = try hex("root_ca_crl", .crlMalformed(.root))
+        self.pckCRL = try hex("pck_crl", .crlMalformed(.pck))
+        self.tcbInfoIssuerChain = try text("tcb_info_issuer_chain")
+        self.tcbInfo = try body("tcb_info")
+        self.tcbInfoSignature = try hex("tcb_info_signature", .collateralSignatureInvalid(.tcbInfo), count: 64)
+        self.qeIdentityIssuerChain = try text("qe_identity_issuer_chain")
+        self.qeIdentity = try body("qe_identity")
+        self.qeIdentitySignature = try hex("qe_identity_signature", .collateralSignatureInvalid(.qeIdentity), count: 64)
+        self.pckCertificateChain = value("pck_certificate_chain").map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The `QuoteCollateralV3` JSON of this bundle (member order as dcap-qvl writes it).

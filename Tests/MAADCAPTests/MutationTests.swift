@@ -116,3 +116,44 @@ struct MutationTests {
         }
     }
 }
+
+@Suite("Collateral bundle fast path")
+struct BundleFastPathTests {
+    static let files = [
+        "evidence/assembled-collateral/sgx-dcap/dcapqvl_sgx_quote.bin.run0.collateral.json",
+        "evidence/assembled-collateral/sgx-dcap/dcapqvl_sgx_quote.bin.run2.collateral.json",
+        "evidence/assembled-collateral/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin.run1.collateral.json",
+        "evidence/assembled-collateral/tdx/dcapqvl_tdx_quote.bin.run3.collateral.json",
+        "evidence/tdx/dcapqvl_tdx_quote_outdated_collateral.json",
+    ]
+
+    @Test(arguments: files)
+    func agreesWithTheGeneralParser(file: String) throws {
+        let bytes = try SharedData.bytes(file)
+        #expect(FlatJSONObject.parse(bytes) != nil)
+        #expect(try CollateralBundle(jsonBytes: bytes) == (try CollateralBundle(general: bytes)))
+        // Our own serialisation goes through the fast path too.
+        let bundle = try CollateralBundle(jsonBytes: bytes)
+        #expect(try CollateralBundle(jsonBytes: bundle.jsonBytes()) == bundle)
+    }
+
+    /// Whatever the fast path accepts, the general parser accepts with the same result.
+    @Test func neverMoreLenient() throws {
+        var rng = SplitMix(seed: 0xFA57)
+        let bytes = try SharedData.bytes(Self.files[0])
+        var fast = 0
+        for _ in 0..<1500 {
+            let mutated = MutationTests.mutate(bytes, &rng)
+            guard FlatJSONObject.parse(mutated) != nil else { continue }
+            fast += 1
+            let viaFast = Result { () throws(DCAPError) in try CollateralBundle(jsonBytes: mutated) }
+            let viaGeneral = Result { () throws(DCAPError) in try CollateralBundle(general: mutated) }
+            switch (viaFast, viaGeneral) {
+            case (.success(let a), .success(let b)): #expect(a == b)
+            case (.failure(let a), .failure(let b)): #expect(a.code == b.code)
+            default: Issue.record("fast and general paths disagree: \(viaFast) vs \(viaGeneral)")
+            }
+        }
+        #expect(fast > 100)
+    }
+}
