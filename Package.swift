@@ -190,6 +190,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // MAAClient against this project's own server over loopback (the only target that sees both).
+        .testTarget(
+            name: "CompatibilityTests",
+            dependencies: [
+                "MAAClient", "MAAServer", "MAAService", "MAADCAP", "MAAJOSE", "MAAModels", "MAAWire", "MAATesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MAAClientTests",
             dependencies: [

@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import Logging
+import MAADCAP
+import MAAJOSE
+import MAAServer
+import MAAService
+import MAATesting
+import _CryptoExtras
+
+/// This project's own server (MAAService + MAAServer, in-memory store) on a real loopback port, configured so that
+/// instance URLs are the URLs the client uses: `http://127.0.0.1:<port>/<instance>`.
+struct CompatibilityServer: Sendable {
+    static let adminToken = "compat-admin-token-0123456789"
+    static let readerToken = "compat-reader-token-0123456789"
+    /// The server's clock (token times), and the instant the client validates at.
+    static let now: Int64 = 1_800_000_000
+
+    /// One RSA key for every instance signing key (key generation is slow in debug builds).
+    static let instanceKey: Result<_RSA.Signing.PrivateKey, any Error> = Result { try _RSA.Signing.PrivateKey(keySize: .bits2048) }
+    /// The isolated instance's initial policy signer.
+    static let policySigner: Result<(key: _RSA.Signing.PrivateKey, der: [UInt8]), any Error> = Result {
+        let generated = try TestPKI.rsaSigner(commonName: "compatibility policy signer")
+        return (generated.key, generated.der)
+    }
+
+    let port: Int
+    let store: InMemoryStore
+    let service: AttestationService
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Runs a server and calls `body` with it.
+    static func run(_ body: @Sendable (CompatibilityServer) async throws -> Void) async throws {
+        let port = try await freePort()
+        let key = try instanceKey.get()
+        let collateral = CollateralStore()
+        collateral.add(try VerifiedCollateral(try CollateralBundle(jsonBytes: try SharedData.bytes(
+            "evidence/assembled-collateral/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin.run1.collateral.json"))))
+        let store = InMemoryStore()
+        let service = AttestationService(
+            store: store,
+            configuration: ServiceConfiguration(
+                publicBaseURL: "http://127.0.0.1:\(port)", now: { now },
+                makeSigningKey: { url, now in try SigningKeyFactory.make(instanceURL: url, now: now, key: key) }),
+            evidence: EvidenceVerification(collateral: collateral, collateralTime: 1_738_752_225))
+        for (token, role) in [(adminToken, Role.admin), (readerToken, .reader)] {
+            await store.addAPIToken(APITokenRecord(
+                tokenHash: StaticTokenAuthenticator.hash(token), role: role, label: role.rawValue, createdAt: 1))
+        }
+        let admin = Principal.localAdministrator
+        try await service.createInstance(
+            InstanceSpec(name: "aad1", mode: .aad, acceptedTCBStatuses: ["UpToDate", "SWHardeningNeeded", "OutOfDate"]),
+            caller: admin)
+        try await service.createInstance(
+            InstanceSpec(name: "iso", mode: .isolated, signerCertificatesDER: [try policySigner.get().der],
+                         acceptedTCBStatuses: ["UpToDate", "SWHardeningNeeded", "OutOfDate"]),
+            caller: admin)
+
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try buildApplication(
+            service: service, authenticator: StaticTokenAuthenticator(store: store),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: port, maximumBodySize: 256 * 1024),
+            logger: Logger(label: "compat", factory: { _ in SwiftLogNoOpLogHandler() }),
+            onServerRunning: { port in continuation.yield(port) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let bound = await iterator.next() else { throw CancellationError() }
+            let server = CompatibilityServer(port: bound, store: store, service: service)
+            do {
+                try await body(server)
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// A loopback port nothing listens on: bound once with port 0, then released.
+    static func freePort() async throws -> Int {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let probe = Application(
+            router: Router(),
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: Logger(label: "probe", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await probe.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = await iterator.next() ?? 0
+            group.cancelAll()
+            return port
+        }
+    }
+}
