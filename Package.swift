@@ -159,6 +159,15 @@ let package = Package(
         .testTarget(name: "AttestCLITests", dependencies: ["AttestCLI", "MAATesting", "MAAWire"], swiftSettings: swiftSettings),
         .testTarget(name: "MAAJOSETests", dependencies: ["MAAJOSE", "MAAModels", "MAATesting"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "MAAPKITests",
+            dependencies: [
+                "MAAPKI", "MAATesting", "MAAWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MAADCAPTests",
             dependencies: [
                 "MAADCAP", "MAAPKI", "MAATesting", "MAAWire",
