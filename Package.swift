@@ -199,11 +199,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // MAAClient against this project's own server over loopback (the only target that sees both).
+        // MAAClient and the remote `attest` commands against this project's own server over loopback.
         .testTarget(
             name: "CompatibilityTests",
             dependencies: [
                 "MAAClient", "MAAServer", "MAAService", "MAADCAP", "MAAJOSE", "MAAModels", "MAAWire", "MAATesting",
+                "AttestCLI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -25,6 +25,9 @@ struct RemoteOptions: ParsableArguments {
     @Option(name: .customLong("timeout"), help: "Seconds the whole call may take, retries included (default 120).")
     var timeout: Int = 120
 
+    @Option(name: .customLong("at"), help: "Check token times as of this UNIX time instead of now (for audits and tests).")
+    var at: Int64?
+
     @Flag(help: "Print one JSON object instead of human-readable text.")
     var json = false
 
@@ -56,6 +59,7 @@ struct RemoteOptions: ParsableArguments {
             options.apiVersion = .v2022_08_01
         }
         options.unsafeAllowInsecureHTTP = allowInsecureHTTP
+        if let at { options.tokenValidation = .at(Date(timeIntervalSince1970: Double(at))) }
         return options
     }
 
