@@ -35,5 +35,6 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        benchmarkTarget("ClientBenchmarks", ["MAAClient", "MAAJOSE", "MAAModels", "MAAWire"]),
     ]
 )
