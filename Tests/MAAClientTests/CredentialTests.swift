@@ -101,6 +101,21 @@ import _CryptoExtras
         #expect(claims["exp"]?.integerValue == iat + 600)
     }
 
+    @Test func aClientSendsTheCredentialsTokenAsBearer() async throws {
+        let tokenEndpoint = Self.tokenEndpoint()
+        let credential = try ClientCredentialsCredential(
+            tenantID: "tenant", clientID: "app", authentication: .secret("s"), options: Self.options(tokenEndpoint))
+        let maa = StubTransport { _, _ in .json(#"{"issuer":"https://fake.attest.test"}"#) }
+        var options = AttestationClientOptions()
+        options.transport = maa
+        let client = try AttestationClient(endpoint: "https://fake.attest.test", credential: credential, options: options)
+        _ = try await client.getOpenIDMetadata()
+        _ = try await client.getOpenIDMetadata()
+        #expect(maa.requests.map { $0.header("Authorization") } == ["Bearer token-0", "Bearer token-0"])
+        #expect(tokenEndpoint.requests.count == 1, "the token is cached across calls")
+        #expect(Self.form(tokenEndpoint.requests.first?.body)["scope"] == "https://attest.azure.net/.default")
+    }
+
     @Test func refusalsAreAuthenticationFailures() async throws {
         let transport = StubTransport { _, _ in
             .json(#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#, status: 401)
