@@ -33,7 +33,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
 
     static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
-        guard seconds < Int64.max / 1_000_000_000 else { return Int64.max }
+        guard seconds >= 0 else { return 0 }
+        guard seconds < Int64.max / 1_000_000_000 - 1 else { return Int64.max }
         return max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 

@@ -37,7 +37,8 @@ public struct RetryPolicy: Sendable {
         let exponent = min(max(retry, 0), 30)
         let base = Double(baseDelay.components.seconds) + Double(baseDelay.components.attoseconds) / 1e18
         let cap = Double(maximumDelay.components.seconds) + Double(maximumDelay.components.attoseconds) / 1e18
-        let seconds = min(cap, base * Double(1 << exponent)) * (0.5 + 0.5 * min(max(random, 0), 1))
+        // Clamped to a day so that no configuration can make the conversion below overflow.
+        let seconds = min(86_400, max(0, min(cap, base * Double(1 << exponent)) * (0.5 + 0.5 * min(max(random, 0), 1))))
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
@@ -54,7 +55,7 @@ public struct RetryPolicy: Sendable {
         }
         if let seconds = Int64(text) { return seconds >= 0 ? .seconds(seconds) : nil }
         guard let date = HTTPDate.parse(text) else { return nil }
-        let seconds = max(0, date.timeIntervalSince(now))
+        let seconds = min(1e12, max(0, date.timeIntervalSince(now)))
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }

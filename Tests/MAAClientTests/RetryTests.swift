@@ -109,6 +109,21 @@ import Testing
         #expect(HTTPDate.parse("Thu, 32 Jul 2021 20:13:13 GMT") == nil)
     }
 
+    @Test func extremeSettingsAndHeadersDoNotTrap() {
+        var policy = RetryPolicy()
+        policy.baseDelay = .seconds(Int64.max / 4)
+        policy.maximumDelay = .seconds(Int64.max / 4)
+        #expect(policy.backoff(retry: 30, random: 1) == .seconds(86_400))
+        #expect(policy.backoff(retry: -5, random: -1) >= .zero)
+        let far = HTTPTransportResponse(status: 503, headers: [(name: "Retry-After", value: "Fri, 31 Dec 9999 23:59:59 GMT")])
+        #expect(RetryPolicy.requestedDelay(far, now: Date(timeIntervalSince1970: 0)) == .seconds(253_402_300_799))
+        let huge = HTTPTransportResponse(status: 503, headers: [(name: "retry-after-ms", value: String(Int64.max))])
+        #expect(RetryPolicy.requestedDelay(huge, now: Date()) == .milliseconds(Int64.max))
+        #expect(AsyncHTTPClientTransport.nanoseconds(.seconds(-Int64.max)) == 0)
+        #expect(AsyncHTTPClientTransport.nanoseconds(.seconds(Int64.max)) == Int64.max)
+        #expect(AsyncHTTPClientTransport.nanoseconds(.milliseconds(1500)) == 1_500_000_000)
+    }
+
     @Test func cancellationStopsTheCall() async throws {
         let (entered, signal) = AsyncStream.makeStream(of: Void.self)
         let transport = StubTransport { _, _ in
