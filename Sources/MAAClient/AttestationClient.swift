@@ -59,6 +59,23 @@ public struct AttestationClient: Sendable {
             headers: exchange.response.headers, requestID: exchange.requestID, clientRequestID: exchange.clientRequestID)
     }
 
+    /// Validates a token this instance issued — one a relying party received from an attester, say — exactly as the
+    /// client validates its own responses: signature by the instance's signer named by `kid` (cached, refreshed on an
+    /// unknown `kid` at most once per interval), lifetime and issuer. Unsecured tokens are always rejected.
+    ///
+    /// - Parameter validation: overrides the client's ``AttestationClientOptions/tokenValidation`` for this call.
+    /// - Returns: the token and the signer whose key verified it.
+    public func validateToken(
+        _ compact: String, validation: TokenValidationOptions? = nil
+    ) async throws(AttestationClientError) -> (token: AttestationToken, signer: AttestationSigner?) {
+        let token: AttestationToken
+        do { token = try AttestationToken(compact: compact) } catch {
+            throw AttestationClientError(.validationFailed, "the token is malformed: \(error.reason)", validationError: error)
+        }
+        let signer = try await core.validate(token, draft: false, requestOptions: RequestOptions(tokenValidation: validation))
+        return (token, signer)
+    }
+
     // MARK: Attestation
 
     /// Attests an SGX enclave from its ECDSA quote (`POST /attest/SgxEnclave`).

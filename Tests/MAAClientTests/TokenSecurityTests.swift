@@ -165,6 +165,30 @@ import Testing
         #expect(instance.certsFetches == 3)
     }
 
+    @Test func tokensFromElsewhereAreValidatedWithTheSameRules() async throws {
+        let key = try FakeInstance.Key.make("k1")
+        let other = try FakeInstance.Key.make("k2")
+        let instance = FakeInstance(published: [key]) { _ in "" }
+        let client = try AttestationClient(endpoint: FakeInstance.url, options: FakeInstance.options(instance.transport))
+        let good = try FakeInstance.signed(by: key, claims: FakeInstance.claims(issuer: FakeInstance.url))
+        let validated = try await client.validateToken(good)
+        #expect(validated.signer?.keyID == "k1")
+        #expect(validated.token.issuer == FakeInstance.url)
+        #expect(instance.certsFetches == 1)
+        _ = try await client.validateToken(good)
+        #expect(instance.certsFetches == 1, "cached signers")
+        await Self.expectValidationFailure(.unsecuredTokenRejected) {
+            _ = try await client.validateToken(FakeInstance.unsecured(claims: FakeInstance.claims(issuer: FakeInstance.url)))
+        }
+        await Self.expectValidationFailure(.unknownKeyID) {
+            _ = try await client.validateToken(try FakeInstance.signed(by: other, claims: FakeInstance.claims(issuer: FakeInstance.url)))
+        }
+        await Self.expectValidationFailure(.issuerMismatch) {
+            _ = try await client.validateToken(try FakeInstance.signed(by: key, claims: FakeInstance.claims(issuer: "https://elsewhere")))
+        }
+        await Self.expectValidationFailure(.malformed) { _ = try await client.validateToken("not.a-token") }
+    }
+
     @Test func concurrentCallsShareOneSignerFetch() async throws {
         let key = try FakeInstance.Key.make("k1")
         let instance = FakeInstance(published: [key]) { issuer in
