@@ -150,22 +150,44 @@ public struct AttestationClient: Sendable {
 
     // MARK: Shared
 
-    /// The JSON body of an enclave/VM attestation, members in the order the official SDK sends them.
+    /// The JSON body of an enclave/VM attestation, members in the order the official SDK sends them, compact.
+    ///
+    /// Written directly: base64url text needs no JSON escaping, so the evidence (KiBs) is copied rather than run
+    /// through the escaping serializer; the free-text members (draft policy, nonce) go through `JSONValue`.
     static func attestationBody(
         evidenceMember: String, evidence: [UInt8], runtimeData: AttestationData?, initTimeData: AttestationData?,
         draftPolicy: String?, nonce: String?
-    ) -> JSONValue {
-        var body = JSONObject()
-        body[evidenceMember] = .string(Base64.urlEncoded(evidence))
-        if let runtimeData { body["runtimeData"] = dataJSON(runtimeData) }
-        if let initTimeData { body["initTimeData"] = dataJSON(initTimeData) }
-        if let draftPolicy { body["draftPolicyForAttestation"] = .string(draftPolicy) }
-        if let nonce { body["nonce"] = .string(nonce) }
-        return .object(body)
-    }
-
-    private static func dataJSON(_ data: AttestationData) -> JSONValue {
-        ["data": .string(Base64.urlEncoded(data.bytes)), "dataType": .string(data.dataType.rawValue)]
+    ) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(
+            64 + evidence.count / 3 * 4 + 8 + (runtimeData?.bytes.count ?? 0) / 3 * 4 + (initTimeData?.bytes.count ?? 0) / 3 * 4
+                + 64 + (draftPolicy?.utf8.count ?? 0) + (nonce?.utf8.count ?? 0))
+        output.append(contentsOf: #"{""#.utf8)
+        output.append(contentsOf: evidenceMember.utf8)
+        output.append(contentsOf: #"":""#.utf8)
+        output.append(contentsOf: Base64.urlEncoded(evidence).utf8)
+        output.append(UInt8(ascii: "\""))
+        func append(_ name: String, _ data: AttestationData) {
+            output.append(contentsOf: #",""#.utf8)
+            output.append(contentsOf: name.utf8)
+            output.append(contentsOf: #"":{"data":""#.utf8)
+            output.append(contentsOf: Base64.urlEncoded(data.bytes).utf8)
+            output.append(contentsOf: #"","dataType":""#.utf8)
+            output.append(contentsOf: data.dataType.rawValue.utf8)
+            output.append(contentsOf: #""}"#.utf8)
+        }
+        if let runtimeData { append("runtimeData", runtimeData) }
+        if let initTimeData { append("initTimeData", initTimeData) }
+        if let draftPolicy {
+            output.append(contentsOf: #","draftPolicyForAttestation":"#.utf8)
+            JSONValue.string(draftPolicy).write(into: &output, options: .preservingOrder)
+        }
+        if let nonce {
+            output.append(contentsOf: #","nonce":"#.utf8)
+            JSONValue.string(nonce).write(into: &output, options: .preservingOrder)
+        }
+        output.append(UInt8(ascii: "}"))
+        return output
     }
 
     private func attest(
@@ -182,7 +204,7 @@ public struct AttestationClient: Sendable {
             draftPolicy: draftPolicy, nonce: nonce)
         return try await core.tokenCall(
             "POST", "/attest/\(type.rawValue)", contentType: "application/json",
-            body: body.serializedBytes(.preservingOrder), draft: draftPolicy != nil, requestOptions: options
+            body: body, draft: draftPolicy != nil, requestOptions: options
         ) { token throws(JOSEError) in try AttestationResult(token: token) }
     }
 }

@@ -104,6 +104,26 @@ import Testing
         #expect(try JSONValue(parsing: try #require(requests.last?.body)) == ["quote": "Aw"])
     }
 
+    @Test func attestationBodiesAreValidJSONWhateverTheText() throws {
+        let policy = "version=1.0; authorizationrules{ c:[type==\"x\"] => permit(); };\n\t/* é \\ \u{1} */"
+        let nonce = "n\"o\\n/ce\u{7f}"
+        let body = AttestationClient.attestationBody(
+            evidenceMember: "quote", evidence: Array(0...255), runtimeData: .binary([0xfb, 0xff]),
+            initTimeData: .json(Array(#"{"a":1}"#.utf8)), draftPolicy: policy, nonce: nonce)
+        let parsed = try JSONValue(parsing: body)
+        #expect(parsed == [
+            "quote": .string(Base64.urlEncoded(Array(0...255))),
+            "runtimeData": ["data": "-_8", "dataType": "Binary"],
+            "initTimeData": ["data": .string(Base64.urlEncoded(Array(#"{"a":1}"#.utf8))), "dataType": "JSON"],
+            "draftPolicyForAttestation": .string(policy),
+            "nonce": .string(nonce),
+        ])
+        // Minimal bodies carry only the evidence.
+        #expect(AttestationClient.attestationBody(
+            evidenceMember: "report", evidence: [1], runtimeData: nil, initTimeData: nil, draftPolicy: nil, nonce: nil)
+            == Array(#"{"report":"AQ"}"#.utf8))
+    }
+
     @Test func openIDMetadataParsesTheRecordedDocument() async throws {
         let document = try SharedData.text("maa-data/openid/openid-configuration_recorded_2022-10-07.json")
         let transport = StubTransport { _, _ in .json(document) }
