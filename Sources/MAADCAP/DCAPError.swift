@@ -1,8 +1,10 @@
+public import MAAWire
+
 /// Why a DCAP quote, OpenEnclave report or collateral set was rejected.
 ///
 /// Compare on ``code`` (which includes the role, document or field where the spec names one, e.g.
 /// `.certificateExpired(.pck)`); ``reason`` is for humans and never part of equality.
-public struct DCAPError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct DCAPError: CodedError {
     /// The rejection reason without free-text detail. Bounded set, suitable for metrics.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The case name, e.g. `certificateExpired`.
@@ -94,8 +96,6 @@ public struct DCAPError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { reason.isEmpty ? code.description : "\(code): \(reason)" }
 
-    public static func == (lhs: DCAPError, rhs: DCAPError) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }
 
 /// The certificates of the DCAP PKI, by role.

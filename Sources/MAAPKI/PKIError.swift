@@ -1,11 +1,12 @@
+public import MAAWire
+
 /// An error from the PKI helpers (CRL parsing, strict PEM chains).
 ///
 /// Compare on ``code``; ``reason`` is for humans.
-public struct PKIError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct PKIError: CodedError {
     /// What went wrong, without detail.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
+    public struct Code: NamedErrorCode {
+        public let name: String
 
         /// The CRL is not a well-formed DER `CertificateList` of the supported profile.
         public static let crlMalformed = Code(name: "crlMalformed")
@@ -27,8 +28,4 @@ public struct PKIError: Error, Hashable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { "\(code): \(reason)" }
-
-    public static func == (lhs: PKIError, rhs: PKIError) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }
