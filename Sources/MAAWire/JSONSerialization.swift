@@ -140,6 +140,15 @@ extension JSONValue {
             return
         }
         output.append(UInt8(ascii: "\""))
+        // Fast path: nothing to escape (the common case for MAA claims) — copy the UTF-8 bytes in one go.
+        let needsEscape = value.utf8.contains { byte in
+            byte < 0x20 || byte == 0x22 || byte == 0x5C || (escapeSlashes && byte == 0x2F)
+        }
+        if !needsEscape {
+            output.append(contentsOf: value.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
