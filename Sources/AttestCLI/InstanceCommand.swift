@@ -1,3 +1,4 @@
+import MAADCAP
 import ArgumentParser
 import Foundation
 import MAAService

@@ -1,3 +1,4 @@
+import MAADCAP
 import MAAService
 
 /// `POST /admin/instances` body.

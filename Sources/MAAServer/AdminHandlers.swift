@@ -1,3 +1,4 @@
+import MAADCAP
 import Hummingbird
 import MAAService
 

@@ -1,3 +1,4 @@
+import MAADCAP
 public import MAAService
 import Logging
 import SQLiteNIO

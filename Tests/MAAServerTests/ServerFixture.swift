@@ -1,3 +1,4 @@
+import MAADCAP
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -1,3 +1,4 @@
+import MAADCAP
 import MAAWire
 import X509
 import SwiftASN1

@@ -1,3 +1,5 @@
+public import MAADCAP
+
 /// The stored configuration of one attestation instance (tenant).
 public struct InstanceRecord: Sendable, Hashable, Codable {
     /// The instance name: the first path component under the server's public URL.

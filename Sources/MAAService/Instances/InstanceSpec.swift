@@ -1,3 +1,5 @@
+public import MAADCAP
+
 /// What a caller asks for when creating an instance (from the CLI or the admin API).
 public struct InstanceSpec: Sendable, Hashable {
     public var name: String

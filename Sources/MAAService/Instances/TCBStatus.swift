@@ -1,13 +1,7 @@
-/// An Intel TCB status as reported by TCB info / QE identity evaluation.
-public enum TCBStatus: String, Sendable, Hashable, CaseIterable, Codable {
-    case upToDate = "UpToDate"
-    case swHardeningNeeded = "SWHardeningNeeded"
-    case configurationNeeded = "ConfigurationNeeded"
-    case configurationAndSWHardeningNeeded = "ConfigurationAndSWHardeningNeeded"
-    case outOfDate = "OutOfDate"
-    case outOfDateConfigurationNeeded = "OutOfDateConfigurationNeeded"
-    case revoked = "Revoked"
+public import MAADCAP
 
+/// What an instance needs of Intel's TCB statuses (the type itself is ``MAADCAP/TCBStatus``, shared with the verifier).
+extension TCBStatus {
     /// The secure default set an instance accepts.
     public static let secureDefault: [TCBStatus] = [
         .upToDate, .swHardeningNeeded, .configurationNeeded, .configurationAndSWHardeningNeeded,
