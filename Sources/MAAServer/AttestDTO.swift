@@ -1,3 +1,4 @@
+import MAAModels
 import MAAService
 import MAAWire
 

@@ -1,3 +1,4 @@
+import MAAModels
 import Hummingbird
 import Logging
 import MAAService

@@ -1,3 +1,4 @@
+import MAAModels
 import Foundation
 import MAAService
 
@@ -27,14 +28,14 @@ enum InstanceEndpoint: Sendable, Equatable {
         case 2:
             switch parts[0] {
             case "attest":
-                guard let type = AttestationType(pathComponent: parts[1]) else { return nil }
+                guard let type = AttestationType(rawValue: String(parts[1])) else { return nil }
                 self = .attest(type)
             case "policies":
                 if parts[1].hasSuffix(":reset") {
-                    guard let type = AttestationType(pathComponent: parts[1].dropLast(":reset".count)) else { return nil }
+                    guard let type = AttestationType(rawValue: String(parts[1].dropLast(":reset".count))) else { return nil }
                     self = .policyReset(type)
                 } else {
-                    guard let type = AttestationType(pathComponent: parts[1]) else { return nil }
+                    guard let type = AttestationType(rawValue: String(parts[1])) else { return nil }
                     self = .policy(type)
                 }
             case ".well-known":

@@ -1,3 +1,4 @@
+import MAAModels
 import MAADCAP
 import Foundation
 import Hummingbird

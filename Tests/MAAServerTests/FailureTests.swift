@@ -1,3 +1,4 @@
+import MAAModels
 import Foundation
 import Hummingbird
 import HummingbirdTesting

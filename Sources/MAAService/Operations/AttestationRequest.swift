@@ -1,3 +1,5 @@
+public import MAAModels
+
 /// Data the caller binds to the evidence (`runtimeData` / `initTimeData`).
 public struct BoundData: Sendable, Hashable {
     /// How the service interprets the bytes.

@@ -18,8 +18,8 @@ extension AttestationService {
                 throw ServiceError.invalidOperation("TPM attestation is not available on a shared instance")
             }
             throw ServiceError(.notSupported, "TPM attestation is not implemented by this server")
-        case .sevSnpVm:
-            throw ServiceError(.notSupported, "SevSnpVm attestation is not implemented by this server")
+        case .sevSnpVm, .tdxVm:
+            throw ServiceError(.notSupported, "\(request.type.rawValue) attestation is not implemented by this server")
         }
         let now = configuration.now()
 

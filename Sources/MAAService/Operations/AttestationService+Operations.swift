@@ -1,3 +1,4 @@
+public import MAAModels
 import Crypto
 import MAAJOSE
 import MAAPolicy
@@ -8,7 +9,7 @@ extension AttestationService {
     // MARK: Policies
 
     /// The policy text that applies when none is stored, or `nil` when the type has none (TPM).
-    public func defaultPolicyText(type: AttestationType, instance: InstanceRecord) -> String? {
+    public func defaultPolicyText(type: MAAModels.AttestationType, instance: InstanceRecord) -> String? {
         guard let policyType = MAAPolicy.AttestationType(rawValue: type.rawValue) else { return nil }
         if instance.mode == .shared, type == .sgxEnclave || type == .openEnclave {
             return DefaultPolicies.sharedInstance
@@ -18,7 +19,7 @@ extension AttestationService {
 
     /// The policy JWS that applies: the stored one, else an unsigned JWS of the default text, else
     /// `eyJhbGciOiJub25lIn0..` (no policy), as MAA returns for an unset TPM policy.
-    public func effectivePolicyJWS(type: AttestationType, instance: InstanceRecord) async throws -> StoredPolicy {
+    public func effectivePolicyJWS(type: MAAModels.AttestationType, instance: InstanceRecord) async throws -> StoredPolicy {
         if let stored = try await store.policy(instance: instance.name, type: type) { return stored }
         let jws: String
         if let text = defaultPolicyText(type: type, instance: instance) {
@@ -31,14 +32,14 @@ extension AttestationService {
     }
 
     /// `GET /policies/{type}`: a PolicyResult token carrying the exact stored JWS in `x-ms-policy`.
-    public func policyToken(type: AttestationType, instance: InstanceRecord, caller: Principal) async throws -> String {
+    public func policyToken(type: MAAModels.AttestationType, instance: InstanceRecord, caller: Principal) async throws -> String {
         try caller.require(.reader)
         let policy = try await effectivePolicyJWS(type: type, instance: instance)
         return try await managementToken(["x-ms-policy": .string(policy.jws)], instance: instance)
     }
 
     /// `PUT /policies/{type}` with the JWS text exactly as received.
-    public func setPolicy(jws text: String, type: AttestationType, instance: InstanceRecord, caller: Principal) async throws
+    public func setPolicy(jws text: String, type: MAAModels.AttestationType, instance: InstanceRecord, caller: Principal) async throws
         -> String
     {
         try checkPolicyChangeAllowed(instance: instance, type: type, caller: caller)
@@ -73,7 +74,7 @@ extension AttestationService {
     }
 
     /// `POST /policies/{type}:reset` with a JWS whose payload is empty.
-    public func resetPolicy(jws text: String, type: AttestationType, instance: InstanceRecord, caller: Principal) async throws
+    public func resetPolicy(jws text: String, type: MAAModels.AttestationType, instance: InstanceRecord, caller: Principal) async throws
         -> String
     {
         try checkPolicyChangeAllowed(instance: instance, type: type, caller: caller)
@@ -86,7 +87,7 @@ extension AttestationService {
         return try await managementToken(["x-ms-policy-result": "Removed"], instance: instance)
     }
 
-    func checkPolicyChangeAllowed(instance: InstanceRecord, type: AttestationType, caller: Principal) throws {
+    func checkPolicyChangeAllowed(instance: InstanceRecord, type: MAAModels.AttestationType, caller: Principal) throws {
         try caller.require(.contributor)
         switch instance.mode {
         case .shared:

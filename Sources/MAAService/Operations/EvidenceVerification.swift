@@ -1,3 +1,4 @@
+public import MAAModels
 import MAADCAP
 
 #if canImport(FoundationEssentials)

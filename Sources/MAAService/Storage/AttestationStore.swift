@@ -1,3 +1,5 @@
+public import MAAModels
+
 /// Durable state of the service: instances, their policies, policy signers and signing keys, and API tokens.
 ///
 /// Every mutating call is atomic: it either happens completely or not at all, including after a crash.

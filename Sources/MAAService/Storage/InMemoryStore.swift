@@ -1,3 +1,5 @@
+public import MAAModels
+
 /// An ``AttestationStore`` held in memory, for tests and ephemeral servers.
 ///
 /// Atomicity comes from the actor: each call computes the new state from a copy and swaps it in whole.
