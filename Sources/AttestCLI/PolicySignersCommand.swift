@@ -49,13 +49,8 @@ struct PolicySignersCommand: AsyncParsableCommand {
         @OptionGroup var remote: RemoteOptions
 
         func run() async throws {
-            let der = try Remote.certificateDER(certificate)
-            let signer = try signing.signer(required: true)
-            let client = try remote.administrationClient()
-            try await remote.run {
-                guard let signer else { throw ValidationError("--signing-key and --signing-cert are required") }
-                return PolicySignersCommand.render(
-                    try await client.addPolicyManagementCertificate(der, signer: signer, options: remote.requestOptions))
+            try await PolicySignersCommand.modify(certificate, signing: signing, remote: remote) { client, der, signer in
+                try await client.addPolicyManagementCertificate(der, signer: signer, options: remote.requestOptions)
             }
         }
     }
@@ -70,14 +65,26 @@ struct PolicySignersCommand: AsyncParsableCommand {
         @OptionGroup var remote: RemoteOptions
 
         func run() async throws {
-            let der = try Remote.certificateDER(certificate)
-            let signer = try signing.signer(required: true)
-            let client = try remote.administrationClient()
-            try await remote.run {
-                guard let signer else { throw ValidationError("--signing-key and --signing-cert are required") }
-                return PolicySignersCommand.render(
-                    try await client.removePolicyManagementCertificate(der, signer: signer, options: remote.requestOptions))
+            try await PolicySignersCommand.modify(certificate, signing: signing, remote: remote) { client, der, signer in
+                try await client.removePolicyManagementCertificate(der, signer: signer, options: remote.requestOptions)
             }
+        }
+    }
+
+    /// Adds or removes `certificate` (PEM or DER) with the signed request `operation` makes, and prints the result.
+    static func modify(
+        _ certificate: String,
+        signing: PolicySigningOptions,
+        remote: RemoteOptions,
+        _ operation: @escaping (AttestationAdministrationClient, [UInt8], PolicyTokenSigner) async throws
+            -> AttestationResponse<PolicyCertificatesModificationResult>
+    ) async throws {
+        let der = try Remote.certificateDER(certificate)
+        let signer = try signing.signer(required: true)
+        let client = try remote.administrationClient()
+        try await remote.run {
+            guard let signer else { throw ValidationError("--signing-key and --signing-cert are required") }
+            return render(try await operation(client, der, signer))
         }
     }
 
