@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 SHARED=$(cd ../shared && pwd)
+source Tests/Interop/server-lib.sh
 DURATION=${1:-20}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
@@ -19,18 +20,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
-TOKEN="load-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+TOKEN=$(new_token load)
 "$ATTEST" instance create load --mode aad --accepted-tcb-status OutOfDate --data-dir "$WORK/data" --public-url "$BASE" >/dev/null
 ATTEST_LOG_LEVEL=warning "$ATTEST" serve --port "$PORT" --data-dir "$WORK/data" --api-token "$TOKEN" \
     --collateral "$SHARED/evidence/assembled-collateral/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin.run1.collateral.json" \
     --collateral-time 1738752225 > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-    python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$BASE/health" 2>/dev/null && break
-    sleep 0.2
-done
+wait_healthy "$BASE" "$SERVER_PID" "$WORK/server.log"
 
 python3 - "$SHARED" "$WORK/body.json" <<'PY'
 import json, sys

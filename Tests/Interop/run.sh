@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 SHARED=$(cd ../shared && pwd)
+source Tests/Interop/server-lib.sh
 
 python3 -m pip install -q "azure-security-attestation==1.0.0" six pytest cryptography >/dev/null 2>&1 \
     || python3 -m pip install "azure-security-attestation==1.0.0" six pytest cryptography
@@ -20,9 +21,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
-TOKEN="interop-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+TOKEN=$(new_token interop)
 python3 Tests/Interop/make_signer.py "$WORK/iso.key" "$WORK/iso.pem" "isolated policy signer"
 python3 Tests/Interop/make_signer.py "$WORK/other.key" "$WORK/other.pem" "untrusted signer"
 
@@ -38,13 +39,7 @@ TCB=(--accepted-tcb-status UpToDate --accepted-tcb-status SWHardeningNeeded --ac
     --collateral "$SHARED/evidence/assembled-collateral/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin.run1.collateral.json" \
     --collateral-time 1738752225 > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-    if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$BASE/health" 2>/dev/null; then
-        break
-    fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then cat "$WORK/server.log"; exit 1; fi
-    sleep 0.2
-done
+wait_healthy "$BASE" "$SERVER_PID" "$WORK/server.log"
 
 status=0
 SHARED_DIR="$SHARED" ATTEST_AAD_URL="$BASE/sdk-aad" ATTEST_ISOLATED_URL="$BASE/sdk-iso" ATTEST_API_TOKEN="$TOKEN" \
