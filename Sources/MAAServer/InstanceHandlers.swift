@@ -52,13 +52,15 @@ struct InstanceHandlers {
             let caller = try await responder.authenticate(request)
             try RequestInput.requireContentType(request, "application/json")
             let body = try await RequestInput.body(of: request, limit: limit)
-            let attestation: AttestationRequest
             if type == .tpm {
                 let envelope = try JSONBody.decode(TPMDataBody.self, from: body)
-                attestation = AttestationRequest(
-                    type: .tpm, evidence: try AttestEnclaveBody.base64url(envelope.data, member: "data")
-                )
-            } else if type == .sevSnpVm {
+                let message = try AttestEnclaveBody.base64url(envelope.data, member: "data")
+                let reply = try await service.attestTPM(message: message, instance: instance, caller: caller)
+                responder.metrics.attestation(type: type.rawValue, outcome: "success")
+                return responder.json(TPMDataBody(data: Base64.urlEncoded(reply)))
+            }
+            let attestation: AttestationRequest
+            if type == .sevSnpVm {
                 throw HTTPFailure(ServiceError(.notSupported, "SevSnpVm attestation is not available in this build"))
             } else {
                 attestation = try JSONBody.decode(AttestEnclaveBody.self, from: body).request(type: type)

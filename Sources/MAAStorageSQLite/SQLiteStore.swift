@@ -89,8 +89,13 @@ public final class SQLiteStore: AttestationStore, Sendable {
             }
             let rows: [SQLiteRow] = try await connection.query("SELECT version FROM schema_version", [])
             if let version = rows.first?.column("version")?.integer {
-                guard version == Schema.version else {
-                    throw ServiceError.storage("unsupported database schema version \(version)")
+                guard version <= Schema.version else {
+                    throw ServiceError.storage("unsupported database schema version \(version) (from a newer build)")
+                }
+                if version < Schema.version {
+                    let _: [SQLiteRow] = try await connection.query(
+                        "UPDATE schema_version SET version = ?", [.integer(Schema.version)]
+                    )
                 }
             } else {
                 let _: [SQLiteRow] = try await connection.query(
@@ -335,6 +340,48 @@ public final class SQLiteStore: AttestationStore, Sendable {
                 "INSERT OR REPLACE INTO api_tokens (token_hash, role, label, created_at) VALUES (?, ?, ?, ?)",
                 [.text(token.tokenHash), .text(token.role.rawValue), .text(token.label), .integer(Int(token.createdAt))]
             )
+        }
+    }
+
+    public func serviceContextKeys() async throws -> [ServiceContextKeyRecord] {
+        try await read { connection in
+            let rows: [SQLiteRow] = try await connection.query(
+                "SELECT name, key, created_at FROM service_context_keys ORDER BY created_at, name", []
+            )
+            return try rows.map { row in
+                guard let name = row.column("name")?.string,
+                    let key = row.column("key")?.blob,
+                    let createdAt = row.column("created_at")?.integer
+                else { throw ServiceError.storage("corrupt service-context key row") }
+                return ServiceContextKeyRecord(name: name, key: Array(key.readableBytesView), createdAt: Int64(createdAt))
+            }
+        }
+    }
+
+    public func addServiceContextKey(_ key: ServiceContextKeyRecord) async throws {
+        try await transaction { connection in
+            let _: [SQLiteRow] = try await connection.query(
+                "INSERT OR IGNORE INTO service_context_keys (name, key, created_at) VALUES (?, ?, ?)",
+                [.text(key.name), .blob(ByteBuffer(bytes: key.key)), .integer(Int(key.createdAt))]
+            )
+        }
+    }
+
+    public func consumeOnce(id: [UInt8], expiresAt: Int64, now: Int64) async throws -> Bool {
+        try await transaction { connection in
+            let _: [SQLiteRow] = try await connection.query(
+                "DELETE FROM used_once WHERE expires_at < ?", [.integer(Int(now))]
+            )
+            let existing: [SQLiteRow] = try await connection.query(
+                "SELECT 1 AS seen FROM used_once WHERE id = ?", [.blob(ByteBuffer(bytes: id))]
+            )
+            guard existing.isEmpty else { return false }
+            try self.step("consumeOnce.beforeInsert")
+            let _: [SQLiteRow] = try await connection.query(
+                "INSERT INTO used_once (id, expires_at) VALUES (?, ?)",
+                [.blob(ByteBuffer(bytes: id)), .integer(Int(expiresAt))]
+            )
+            return true
         }
     }
 

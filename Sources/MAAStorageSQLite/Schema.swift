@@ -1,6 +1,10 @@
-/// The SQLite schema, version 1. Each `CREATE` is idempotent; the version row guards future migrations.
+/// The SQLite schema. Each `CREATE` is idempotent, so running them all migrates any older version forward;
+/// the version row records the newest schema a database has seen and refuses databases from a newer build.
+///
+/// - Version 1: instances, policies, signers, signing keys, API tokens.
+/// - Version 2: TPM service-context keys and the one-time-use table (additive).
 enum Schema {
-    static let version = 1
+    static let version = 2
 
     static let statements: [String] = [
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
@@ -51,6 +55,19 @@ enum Schema {
             role TEXT NOT NULL,
             label TEXT NOT NULL,
             created_at INTEGER NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS service_context_keys (
+            name TEXT PRIMARY KEY NOT NULL,
+            key BLOB NOT NULL,
+            created_at INTEGER NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS used_once (
+            id BLOB PRIMARY KEY NOT NULL,
+            expires_at INTEGER NOT NULL
         )
         """,
     ]

@@ -104,6 +104,25 @@ import X509
         }
     }
 
+    @Test func tpmProtocolFirstRoundAndServiceContextChecks() async throws {
+        try await CompatibilityServer.run { server in
+            let admin = try Self.adminClient(server, "aad1")
+            let set = try await admin.setPolicy("version=1.2; authorizationrules { => permit(); }; issuancerules { };", for: .tpm)
+            #expect(set.value.outcome == .updated)
+            let client = try Self.attestationClient(server, "aad1")
+            let reply = try await client.attestTpm(Array(#"{"payload": {"type": "aikcert"}}"#.utf8))
+            #expect(reply.token == nil)
+            let payload = try #require(try JSONValue(parsing: reply.value)["payload"]?.objectValue)
+            #expect(try Base64.decode(try #require(payload["challenge"]?.stringValue), alphabet: .url).count == 16)
+            // A round-2 request whose JWS does not parse is refused with MAA's error body.
+            let error = await #expect(throws: AttestationClientError.self) {
+                _ = try await client.attestTpm(Array(#"{"payload":{"request":"not.a-jws"}}"#.utf8))
+            }
+            #expect(error?.statusCode == 400)
+            #expect(error?.serviceErrorCode == "InvalidParameter")
+        }
+    }
+
     @Test func unsignedPoliciesRoundTripOnAnAADInstance() async throws {
         try await CompatibilityServer.run { server in
             let admin = try Self.adminClient(server, "aad1")

@@ -187,3 +187,17 @@ def test_isolated_policy_management_certificates():
     again, _ = admin.remove_policy_management_certificate(OTHER_CERT, signing_key=ISO_KEY,
                                                           signing_certificate=ISO_CERT, **CALL)
     assert again.certificate_resolution == CertificateModification.IS_ABSENT
+
+
+def test_tpm_first_round():
+    # As the SDK's own test: a TPM policy must be set first, then the init message gets a challenge.
+    admin = admin_client(AAD_URL)
+    tpm_policy = "version=1.2; authorizationrules { => permit(); }; issuancerules { };"
+    result, _ = admin.set_policy(AttestationType.TPM, tpm_policy, **CALL)
+    assert result.policy_resolution == PolicyModification.UPDATED
+    reply = attestation_client(AAD_URL).attest_tpm('{"payload": {"type": "aikcert"}}', **CALL)
+    payload = json.loads(reply)["payload"]
+    assert len(base64.urlsafe_b64decode(payload["challenge"] + "==")) == 16
+    context = json.loads(base64.urlsafe_b64decode(payload["service_context"] + "=" * (-len(payload["service_context"]) % 4)))
+    assert len(context["ProtectionKeyName"]) == 64
+    assert context["ProtectedContext"]

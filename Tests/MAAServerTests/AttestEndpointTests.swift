@@ -74,3 +74,33 @@ struct AttestEndpointTests {
         }
     }
 }
+
+@Suite("TPM endpoint over loopback")
+struct TPMEndpointTests {
+    @Test func initRoundTripsInTheSDKEnvelopeAndNeedsABearer() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.live { client in
+            var fields = bearer(ServerFixture.readerToken)
+            fields[.contentType] = "application/json"
+            // The exact body the Python SDK sent in the recorded exchange.
+            let body = #"{"data": "eyJwYXlsb2FkIjogeyJ0eXBlIjogImFpa2NlcnQifX0"}"#
+            let response = try await client.execute(
+                uri: "/aad1/attest/Tpm?api-version=2020-10-01", method: .post, headers: fields, body: ByteBuffer(string: body)
+            )
+            #expect(response.status == .ok, "\(response.text)")
+            #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+            let data = try #require(response.json?["data"] as? String)
+            let message = try JSONValue(parsing: try Base64.decode(data, alphabet: .url))
+            #expect(try Base64.decode(try #require(message["payload"]?["challenge"]?.stringValue), alphabet: .url).count == 16)
+            #expect(message["payload"]?["service_context"]?.stringValue != nil)
+
+            var anonymous = HTTPFields()
+            anonymous[.contentType] = "application/json"
+            let refused = try await client.execute(
+                uri: "/aad1/attest/Tpm?api-version=2020-10-01", method: .post, headers: anonymous, body: ByteBuffer(string: body)
+            )
+            #expect(refused.status == .unauthorized)
+            #expect(refused.errorCode != nil)
+        }
+    }
+}

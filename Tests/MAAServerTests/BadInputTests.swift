@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import MAAServer
 import MAAService
+import MAAWire
 import Testing
 
 /// Hundreds of malformed requests over a real loopback connection: each must get a 4xx with MAA's error body,
@@ -67,6 +68,14 @@ struct BadInputTests {
             ))
             cases.append(Case(
                 method: .post, uri: "/aad1/attest/Tpm\(v)", headers: json(), body: Array("{\"data\":\"\(value)\"}".utf8)
+            ))
+        }
+        // 2b. Well-formed base64url around malformed TPM protocol messages.
+        let tpmMessages = ["", "x", "[]", "{}", #"{"type":"quote"}"#, #"{"payload":{"request":"a.b"}}"#, #"{"request":7}"#]
+        for message in tpmMessages {
+            cases.append(Case(
+                method: .post, uri: "/aad1/attest/Tpm\(v)", headers: json(),
+                body: Array("{\"data\":\"\(Base64.urlEncoded(Array(message.utf8)))\"}".utf8)
             ))
         }
         // 3. Wrong or missing content types.

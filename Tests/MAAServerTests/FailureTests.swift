@@ -27,6 +27,9 @@ struct BrokenStore: AttestationStore {
     }
     func apiTokens() async throws -> [APITokenRecord] { throw DiskOnFire() }
     func addAPIToken(_ token: APITokenRecord) async throws { throw DiskOnFire() }
+    func serviceContextKeys() async throws -> [ServiceContextKeyRecord] { throw DiskOnFire() }
+    func addServiceContextKey(_ key: ServiceContextKeyRecord) async throws { throw DiskOnFire() }
+    func consumeOnce(id: [UInt8], expiresAt: Int64, now: Int64) async throws -> Bool { throw DiskOnFire() }
 }
 
 @Suite("Failures at the edge")

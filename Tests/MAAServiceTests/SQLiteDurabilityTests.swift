@@ -36,6 +36,43 @@ struct SQLiteDurabilityTests {
         #expect((file[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
 
+    static func schemaVersion(_ store: SQLiteStore) async throws -> Int {
+        try await store.read { connection in
+            try await connection.query("SELECT version FROM schema_version", []).first?.column("version")?.integer ?? -1
+        }
+    }
+
+    @Test func versionOneDatabasesMigrateAndNewerOnesAreRefused() async throws {
+        let directory = TemporaryDirectory.make()
+        try await withSQLiteStore(directory: directory) { (store: SQLiteStore) async throws in
+            try await store.createInstance(makeInstance("a"), signers: [], signingKey: try makeKey("http://x/a"))
+            // Make it look like a database written by the version-1 build.
+            try await store.transaction { connection in
+                _ = try await connection.query("DROP TABLE service_context_keys", [])
+                _ = try await connection.query("DROP TABLE used_once", [])
+                _ = try await connection.query("UPDATE schema_version SET version = 1", [])
+            }
+        }
+        try await withSQLiteStore(directory: directory) { (store: SQLiteStore) async throws in
+            #expect(try await Self.schemaVersion(store) == Schema.version)
+            #expect(try await store.instance(named: "a") != nil)
+            #expect(try await store.consumeOnce(id: [1, 2], expiresAt: 10, now: 1))
+            try await store.transaction { connection in
+                _ = try await connection.query("UPDATE schema_version SET version = 99", [])
+            }
+        }
+        await #expect(throws: ServiceError(.storageFailure, "")) {
+            try await withSQLiteStore(directory: directory) { _ in }
+        }
+    }
+
+    @Test func failedConsumeLeavesNoRow() async throws {
+        try await withSQLiteStore(failingAt: "consumeOnce.beforeInsert") { (store: SQLiteStore) async throws in
+            await #expect(throws: InjectedFault.self) { _ = try await store.consumeOnce(id: [9], expiresAt: 10, now: 1) }
+            #expect(try await Self.count("used_once", in: store) == 0)
+        }
+    }
+
     @Test(arguments: ["createInstance.afterInstance", "createInstance.afterSigners"])
     func failedCreateLeavesNothing(step: String) async throws {
         try await withSQLiteStore(failingAt: step) { (store: SQLiteStore) async throws in

@@ -14,6 +14,8 @@ public struct ServiceConfiguration: Sendable {
     public var maximumTokenLifetime: Int64
     /// Extra time a retired key stays published, for clock skew.
     public var keyRetentionSlack: Int64
+    /// How long a TPM `service_context` issued in round 1 stays usable, in seconds (default 5 minutes; 60–1800).
+    public var tpmServiceContextLifetime: Int64
     /// The clock for token times and key bookkeeping (Unix seconds). Collateral judgement has its own time.
     public var now: @Sendable () -> Int64
     /// Makes a new signing key for an instance URL at a time; tests may substitute a cheaper generator.
@@ -23,6 +25,7 @@ public struct ServiceConfiguration: Sendable {
         publicBaseURL: String,
         maximumTokenLifetime: Int64 = 8 * 3600,
         keyRetentionSlack: Int64 = 300,
+        tpmServiceContextLifetime: Int64 = 300,
         now: @escaping @Sendable () -> Int64 = ServiceConfiguration.systemNow,
         makeSigningKey: @escaping @Sendable (String, Int64) throws -> SigningKeyRecord = {
             try SigningKeyFactory.make(instanceURL: $0, now: $1)
@@ -32,6 +35,7 @@ public struct ServiceConfiguration: Sendable {
         self.publicBaseURL = publicBaseURL
         self.maximumTokenLifetime = maximumTokenLifetime
         self.keyRetentionSlack = keyRetentionSlack
+        self.tpmServiceContextLifetime = min(max(tpmServiceContextLifetime, 60), 1800)
         self.now = now
     }
 

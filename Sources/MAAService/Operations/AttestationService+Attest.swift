@@ -14,10 +14,7 @@ extension AttestationService {
         case .sgxEnclave, .openEnclave:
             break
         case .tpm:
-            if instance.mode == .shared {
-                throw ServiceError.invalidOperation("TPM attestation is not available on a shared instance")
-            }
-            throw ServiceError(.notSupported, "TPM attestation is not implemented by this server")
+            throw ServiceError.invalidParameter("TPM evidence arrives as protocol messages: use attestTPM(message:instance:caller:)")
         case .sevSnpVm, .tdxVm:
             throw ServiceError(.notSupported, "\(request.type.rawValue) attestation is not implemented by this server")
         }

@@ -50,4 +50,14 @@ public protocol AttestationStore: Sendable {
 
     /// Adds an API token (replacing one with the same hash).
     func addAPIToken(_ token: APITokenRecord) async throws
+
+    /// The keys that seal TPM service contexts, oldest first.
+    func serviceContextKeys() async throws -> [ServiceContextKeyRecord]
+
+    /// Adds a service-context key (ignored if one with the same name exists).
+    func addServiceContextKey(_ key: ServiceContextKeyRecord) async throws
+
+    /// Records a one-time identifier (a TPM service context) as used, in one transaction that also forgets
+    /// identifiers whose `expiresAt` is before `now`. Returns `false` when `id` was already recorded: a replay.
+    func consumeOnce(id: [UInt8], expiresAt: Int64, now: Int64) async throws -> Bool
 }

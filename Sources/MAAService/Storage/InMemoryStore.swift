@@ -13,6 +13,8 @@ public actor InMemoryStore: AttestationStore {
 
     private var state: [String: InstanceState] = [:]
     private var tokens: [String: APITokenRecord] = [:]
+    private var contextKeys: [ServiceContextKeyRecord] = []
+    private var usedOnce: [[UInt8]: Int64] = [:]
 
     public init() {}
 
@@ -76,6 +78,20 @@ public actor InMemoryStore: AttestationStore {
     public func apiTokens() -> [APITokenRecord] { tokens.values.sorted { $0.createdAt < $1.createdAt } }
 
     public func addAPIToken(_ token: APITokenRecord) { tokens[token.tokenHash] = token }
+
+    public func serviceContextKeys() -> [ServiceContextKeyRecord] { contextKeys }
+
+    public func addServiceContextKey(_ key: ServiceContextKeyRecord) {
+        guard !contextKeys.contains(where: { $0.name == key.name }) else { return }
+        contextKeys.append(key)
+    }
+
+    public func consumeOnce(id: [UInt8], expiresAt: Int64, now: Int64) -> Bool {
+        usedOnce = usedOnce.filter { $0.value >= now }
+        guard usedOnce[id] == nil else { return false }
+        usedOnce[id] = expiresAt
+        return true
+    }
 
     private func existing(_ name: String) throws -> InstanceState {
         guard let entry = state[name] else { throw ServiceError.notFound("no instance named '\(name)'") }
