@@ -182,7 +182,7 @@ let package = Package(
             name: "MAAServiceTests",
             dependencies: [
                 "MAAService", "MAAStorageSQLite", "MAATesting", "MAAJOSE", "MAAWire", "MAADCAP", "MAAPolicy",
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

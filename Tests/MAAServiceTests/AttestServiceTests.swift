@@ -48,6 +48,20 @@ struct AttestServiceTests {
         )
     }
 
+    @Test func jsonRuntimeDataIsAPolicyClaimForJmesPath() async throws {
+        let fixture = try Self.fixture(collateral: [Self.oeCollateral], time: Self.oeTime)
+        let instance = try await oeInstance(fixture)
+        let draft = #"version=1.2; authorizationrules{ c:[type=="x-ms-runtime"] => permit(); }; "#
+            + #"issuancerules{ c:[type=="x-ms-runtime"] => issue(type="crv", value=JsonToClaimValue(JmesPath(c.value, "jwk.crv"))); };"#
+        let token = try await fixture.service.attest(try oeRequest(draft: draft), instance: instance, caller: Self.reader)
+        let claims = try await fixture.validatedClaims(token, instance: instance, allowUnsecured: true)
+        #expect(claims["crv"]?.stringValue == "P-256")
+        // With binary runtime data there is no x-ms-runtime claim, so this policy refuses.
+        await #expect(throws: ServiceError(.policyEvaluationError, "")) {
+            try await fixture.service.attest(try oeRequest(dataType: .binary, draft: draft), instance: instance, caller: Self.reader)
+        }
+    }
+
     @Test func openEnclaveWithJSONRuntimeData() async throws {
         let fixture = try Self.fixture(collateral: [Self.oeCollateral], time: Self.oeTime)
         let instance = try await oeInstance(fixture)

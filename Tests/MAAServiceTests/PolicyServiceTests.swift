@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MAAJOSE
 import MAAService
@@ -108,7 +109,7 @@ struct PolicyServiceTests {
     }
 
     @Test(arguments: [
-        ("not a jws", "InvalidOperation"),
+        ("not a jws", "PolicyParsingError"),  // raw policy text that does not parse
         ("a.b", "InvalidOperation"),
         ("eyJhbGciOiJub25lIn0..", "InvalidOperation"),  // empty payload on PUT
         ("eyJhbGciOiJub25lIn0.e30.", "InvalidOperation"),  // no AttestationPolicy
@@ -125,6 +126,25 @@ struct PolicyServiceTests {
             #expect(error.code.name == code, "\(body): \(error)")
         }
         #expect(try await fixture.store.policy(instance: "aad", type: .sgxEnclave) == nil)
+    }
+
+    @Test func rawPolicyTextIsTakenByAADInstancesOnly() async throws {
+        let aad = try await fixture.instance("aad", .aad)
+        let caller = Principal(id: "c", role: .contributor)
+        let token = try await fixture.service.setPolicy(jws: DefaultPolicies_minimal, type: .sgxEnclave, instance: aad, caller: caller)
+        let claims = try await fixture.validatedClaims(token, instance: aad)
+        #expect(claims["x-ms-policy-result"]?.stringValue == "Updated")
+        // Stored as the unsigned JWS the SDK would have sent; the hash is that JWS's.
+        let wrapped = try PolicyTokens.setPolicy(DefaultPolicies_minimal, signer: nil).compact
+        #expect(try await fixture.store.policy(instance: "aad", type: .sgxEnclave)?.jws == wrapped)
+        #expect(claims["x-ms-policy-token-hash"]?.stringValue == Base64.urlEncoded(SHA256.hash(data: Array(wrapped.utf8))))
+
+        let signer = try ServiceFixture.signer("iso")
+        let isolated = try await fixture.instance("iso", .isolated, signers: [signer.certificateChainDER[0]])
+        await #expect(throws: ServiceError(.invalidOperation, "")) {
+            try await fixture.service.setPolicy(jws: DefaultPolicies_minimal, type: .sgxEnclave, instance: isolated, caller: caller)
+        }
+        #expect(try await fixture.store.policy(instance: "iso", type: .sgxEnclave) == nil)
     }
 
     @Test func tamperedSignatureIsRejected() async throws {

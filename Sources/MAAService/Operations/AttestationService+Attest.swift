@@ -83,7 +83,11 @@ extension AttestationService {
         // 5. Evaluation.
         let evaluation: PolicyEvaluation
         do {
-            evaluation = try policy.evaluate(ClaimConversion.policyClaims(verified.incomingClaims(runtimeData: binaryRuntime)))
+            var incoming = ClaimConversion.policyClaims(verified.incomingClaims(runtimeData: binaryRuntime))
+            // JSON runtime / init-time data reach the policy as JSON-text String claims, for JmesPath.
+            if let runtimeJSON { incoming.append(Claim(type: "x-ms-runtime", value: .string(runtimeJSON.serialized(.maa)))) }
+            if let initTimeJSON { incoming.append(Claim(type: "x-ms-inittime", value: .string(initTimeJSON.serialized(.maa)))) }
+            evaluation = try policy.evaluate(incoming)
         } catch {
             throw ServiceError(.policyEvaluationError, error.description)
         }

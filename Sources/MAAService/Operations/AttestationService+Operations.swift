@@ -39,10 +39,15 @@ extension AttestationService {
     }
 
     /// `PUT /policies/{type}` with the JWS text exactly as received.
-    public func setPolicy(jws text: String, type: MAAModels.AttestationType, instance: InstanceRecord, caller: Principal) async throws
+    ///
+    /// As MAA documents, an instance that does not require signed policies (AAD mode) also takes raw policy text
+    /// (anything that is not shaped like a compact JWS); it is stored as the unsigned JWS the SDKs would have sent,
+    /// and `x-ms-policy-token-hash` is the hash of that JWS. Isolated instances refuse raw text.
+    public func setPolicy(jws received: String, type: MAAModels.AttestationType, instance: InstanceRecord, caller: Principal) async throws
         -> String
     {
         try checkPolicyChangeAllowed(instance: instance, type: type, caller: caller)
+        let text = try Self.policyJWSText(received, instance: instance)
         let jws = try PolicySignerTrust.parse(text)
         let signer = try await authorizeManagementJWS(jws, instance: instance)
         let policyText: String?
@@ -71,6 +76,28 @@ extension AttestationService {
         ]
         if let signer { claims["x-ms-policy-signer"] = try Self.signerJWK(signer.chainDER) }
         return try await managementToken(claims, instance: instance)
+    }
+
+    /// The JWS text of a PUT body: the body itself when it is shaped like a compact JWS, else (raw policy text on an
+    /// AAD instance) the unsigned policy JWS wrapping it.
+    static func policyJWSText(_ body: String, instance: InstanceRecord) throws -> String {
+        let isJWSShaped = body.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "="):
+                true
+            default: false
+            }
+        } && body.utf8.contains(UInt8(ascii: "."))
+        if isJWSShaped { return body }
+        guard instance.mode == .aad else {
+            throw ServiceError.invalidOperation("an isolated instance accepts only JWS signed by a policy signer, not raw policy text")
+        }
+        do {
+            return try PolicyTokens.setPolicy(body, signer: nil).compact
+        } catch {
+            throw ServiceError.invalidOperation("the policy text cannot be wrapped in a JWS: \(error.reason)")
+        }
     }
 
     /// `POST /policies/{type}:reset` with a JWS whose payload is empty.
