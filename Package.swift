@@ -73,6 +73,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // DCAP collateral over HTTP from a PCCS / Intel PCS (v4 API); MAADCAP verifies everything fetched.
+        .target(
+            name: "MAACollateralFetch",
+            dependencies: [
+                "MAADCAP", "MAAPKI", "MAAWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The MAA attestation policy language: lexer, parser, evaluator, explain mode.
         .target(
             name: "MAAPolicy",
@@ -147,7 +156,7 @@ let package = Package(
             name: "AttestCLI",
             dependencies: [
                 "MAAWire", "MAAJOSE", "MAAModels", "MAADCAP", "MAAPolicy", "MAAService", "MAAClient",
-                "MAAStorageSQLite", "MAAServer",
+                "MAAStorageSQLite", "MAAServer", "MAACollateralFetch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -174,6 +183,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MAACollateralFetchTests",
+            dependencies: [
+                "MAACollateralFetch", "MAADCAP", "MAAService", "MAATesting", "MAAWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

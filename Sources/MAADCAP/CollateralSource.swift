@@ -5,8 +5,8 @@ import MAAWire
 /// PCS-compatible service. Implementations fetch; everything fetched is verified by ``CollateralRefresher``
 /// before use, so a source is not trusted.
 ///
-/// An HTTP implementation (PCS v4 endpoints, see the spec §1.3) needs an HTTP client the package does not
-/// depend on yet; this protocol is the seam for it.
+/// The HTTP implementation (PCS v4 endpoints, spec §1.3) is `PCSCollateralSource` in `MAACollateralFetch`, so
+/// this module needs no HTTP client.
 public protocol CollateralSource: Sendable {
     /// Fetches a collateral bundle for `key`.
     func fetchCollateral(for key: CollateralKey) async throws -> CollateralBundle
@@ -14,23 +14,55 @@ public protocol CollateralSource: Sendable {
 
 /// Serves verified collateral from a ``CollateralStore``, fetching from a ``CollateralSource`` when nothing
 /// current is stored; fetched bundles are verified, added to the store and optionally persisted, and reused
-/// until their validity window ends.
+/// until their validity window (the earliest `nextUpdate` / `notAfter`) ends.
+///
+/// Concurrent requests for the same key share one fetch. After a failed fetch the key is not fetched again for
+/// ``retryInterval`` (measured on the monotonic clock, not the verification time): callers get the same error,
+/// so a flood of quotes from one platform cannot turn into a flood of requests to the source.
 public actor CollateralRefresher {
     private let source: any CollateralSource
     private let store: CollateralStore
     private let directory: CollateralDirectory?
     private let trustAnchor: TrustAnchor
+    /// How long a failed fetch is remembered.
+    public let retryInterval: Duration
+    private var inFlight: [CollateralKey: Task<VerifiedCollateral, any Error>] = [:]
+    private var failures: [CollateralKey: (at: ContinuousClock.Instant, error: any Error)] = [:]
 
-    public init(source: any CollateralSource, store: CollateralStore, directory: CollateralDirectory? = nil, trustAnchor: TrustAnchor = .intel) {
+    public init(
+        source: any CollateralSource, store: CollateralStore, directory: CollateralDirectory? = nil, trustAnchor: TrustAnchor = .intel,
+        retryInterval: Duration = .seconds(30)
+    ) {
         self.source = source
         self.store = store
         self.directory = directory
         self.trustAnchor = trustAnchor
+        self.retryInterval = retryInterval
     }
 
     /// Current collateral for `key` at `now`, fetching once when the store has none.
     public func collateral(for key: CollateralKey, at now: Date) async throws -> VerifiedCollateral {
         if let stored = store.collateral(for: key, at: now) { return stored }
+        if let failure = failures[key], failure.at.duration(to: .now) < retryInterval { throw failure.error }
+        if let running = inFlight[key] {
+            let verified = try await running.value
+            try verified.checkCurrent(at: now)
+            return verified
+        }
+        let task = Task { try await self.fetchAndVerify(key, at: now) }
+        inFlight[key] = task
+        defer { inFlight[key] = nil }
+        do {
+            let verified = try await task.value
+            failures[key] = nil
+            return verified
+        } catch {
+            failures[key] = (ContinuousClock.now, error)
+            throw error
+        }
+    }
+
+    private func fetchAndVerify(_ key: CollateralKey, at now: Date) async throws -> VerifiedCollateral {
         let bundle = try await source.fetchCollateral(for: key)
         let verified = try VerifiedCollateral(bundle, trustAnchor: trustAnchor, at: now)
         guard verified.key == key else {

@@ -56,6 +56,37 @@ struct CollateralSourceTests {
         #expect(store.all.isEmpty)
     }
 
+    @Test func failedFetchIsRememberedForTheRetryInterval() async throws {
+        let run = EvidenceRun.all[0]
+        let key = try DCAPVerifier().collateralKey(for: try Quote(try SharedData.bytes(run.quote)))
+        let source = FakeSource([:])
+        let now = Date(timeIntervalSince1970: run.time)
+        let remembering = CollateralRefresher(source: source, store: CollateralStore(), retryInterval: .seconds(3600))
+        for _ in 0..<3 {
+            await #expect(throws: DCAPError(.collateralNotFound)) { try await remembering.collateral(for: key, at: now) }
+        }
+        #expect(source.requests == 1)
+        let retrying = CollateralRefresher(source: source, store: CollateralStore(), retryInterval: .zero)
+        for _ in 0..<2 {
+            await #expect(throws: DCAPError(.collateralNotFound)) { try await retrying.collateral(for: key, at: now) }
+        }
+        #expect(source.requests == 3)
+    }
+
+    @Test func concurrentRequestsShareOneFetch() async throws {
+        let run = EvidenceRun.all[0]
+        let bundle = try CollateralBundle(jsonBytes: try SharedData.bytes(run.collateral))
+        let key = try DCAPVerifier().collateralKey(for: try Quote(try SharedData.bytes(run.quote)))
+        let source = FakeSource([key: bundle])
+        let refresher = CollateralRefresher(source: source, store: CollateralStore())
+        let now = Date(timeIntervalSince1970: run.time)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 { group.addTask { _ = try await refresher.collateral(for: key, at: now) } }
+            try await group.waitForAll()
+        }
+        #expect(source.requests == 1)
+    }
+
     @Test func pcsResponseBodyExtraction() throws {
         let bundle = try CollateralBundle(jsonBytes: try SharedData.bytes(EvidenceRun.all[0].collateral))
         let body = String(decoding: bundle.tcbInfo, as: UTF8.self)
