@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import MAACollateralFetch
 import MAADCAP
 import MAAServer
 import MAAService
@@ -19,10 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Environment variables (used when the option is not given): ATTEST_HOST, ATTEST_PORT, ATTEST_DATA_DIR,
             ATTEST_API_TOKEN, ATTEST_PUBLIC_URL, ATTEST_COLLATERAL_TIME, ATTEST_OIDC_ISSUER, ATTEST_OIDC_JWKS,
-            ATTEST_OIDC_AUDIENCE, ATTEST_TLS_CERT, ATTEST_TLS_KEY, ATTEST_LOG_LEVEL.
+            ATTEST_OIDC_AUDIENCE, ATTEST_TLS_CERT, ATTEST_TLS_KEY, ATTEST_LOG_LEVEL, ATTEST_PCCS_URL.
             A JSON config file (--config or ATTEST_CONFIG) may set the same settings with lower precedence than
             options and environment variables: {"host", "port", "dataDir", "apiToken", "publicURL", "collateral": [..],
-            "collateralTime", "oidcIssuer", "oidcJwks", "oidcAudience", "tlsCert", "tlsKey", "logLevel"}.
+            "collateralTime", "oidcIssuer", "oidcJwks", "oidcAudience", "tlsCert", "tlsKey", "logLevel", "pccsURL"}.
             Roles in JWTs: "Attestation Reader", "Attestation Contributor", "Attestation Administrator"
             (also without spaces, and Attestation.Read/Write/Admin).
             """
@@ -51,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Judge collateral and certificates at this UNIX time instead of the clock (tokens still use the clock).")
     var collateralTime: Int64?
+
+    @Option(help: "Fetch DCAP collateral for platforms with none stored from this PCCS / Intel PCS base URL (v4 API); fetched sets are verified, then kept in <data-dir>/collateral.")
+    var pccsURL: String?
 
     @Option(help: "Also accept JWTs from this OpenID Connect issuer (exact iss), e.g. https://login.microsoftonline.com/TENANT/v2.0.")
     var oidcIssuer: String?
@@ -111,7 +115,13 @@ struct ServeCommand: AsyncParsableCommand {
             let service = AttestationService(
                 store: store,
                 configuration: ServiceConfiguration(publicBaseURL: publicURL),
-                evidence: EvidenceVerification(collateral: collateralStore, collateralTime: collateralTime)
+                evidence: EvidenceVerification(
+                    collateral: collateralStore, collateralTime: collateralTime,
+                    refresher: try (pccsURL ?? environment["ATTEST_PCCS_URL"]).map { url in
+                        CollateralRefresher(
+                            source: PCSCollateralSource(configuration: try .init(baseURL: url)), store: collateralStore,
+                            directory: CollateralDirectory(dataDirectory: URL(fileURLWithPath: dataDir)))
+                    })
             )
             let generatedToken = try await service.bootstrapAPIToken(configuredToken: apiToken)
             let admin = Principal.localAdministrator
@@ -213,7 +223,7 @@ struct ServeConfigFile {
         "host": "ATTEST_HOST", "port": "ATTEST_PORT", "dataDir": "ATTEST_DATA_DIR", "apiToken": "ATTEST_API_TOKEN",
         "publicURL": "ATTEST_PUBLIC_URL", "collateralTime": "ATTEST_COLLATERAL_TIME", "oidcIssuer": "ATTEST_OIDC_ISSUER",
         "oidcJwks": "ATTEST_OIDC_JWKS", "oidcAudience": "ATTEST_OIDC_AUDIENCE", "tlsCert": "ATTEST_TLS_CERT",
-        "tlsKey": "ATTEST_TLS_KEY", "logLevel": "ATTEST_LOG_LEVEL",
+        "tlsKey": "ATTEST_TLS_KEY", "logLevel": "ATTEST_LOG_LEVEL", "pccsURL": "ATTEST_PCCS_URL",
     ]
 
     var settings: [String: String] = [:]

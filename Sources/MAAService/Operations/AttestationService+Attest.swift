@@ -47,7 +47,7 @@ extension AttestationService {
         let baseline = try Self.tcbBaseline(of: policy)
 
         // 2. Evidence, at the collateral time, with collateral of the policy's TCB baseline.
-        let verified = try evidence.verify(
+        let verified = try await evidence.verify(
             request.type, evidence: request.evidence, now: now, tcbEvaluationDataNumber: baseline
         )
 

@@ -1,5 +1,5 @@
 public import MAAModels
-import MAADCAP
+public import MAADCAP
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -16,15 +16,20 @@ public struct EvidenceVerification: Sendable {
     /// When set, collateral and certificates are judged at this Unix time instead of the clock (offline
     /// operation with archived collateral). Tokens still use the real clock.
     public var collateralTime: Int64?
+    /// When set, a quote whose platform has no current collateral in ``collateral`` triggers a fetch through
+    /// it (e.g. from a PCCS); the refresher must fill the same store. Everything fetched is verified first.
+    public var refresher: CollateralRefresher?
 
     public init(
         verifier: DCAPVerifier = DCAPVerifier(),
         collateral: CollateralStore = CollateralStore(),
-        collateralTime: Int64? = nil
+        collateralTime: Int64? = nil,
+        refresher: CollateralRefresher? = nil
     ) {
         self.verifier = verifier
         self.collateral = collateral
         self.collateralTime = collateralTime
+        self.refresher = refresher
     }
 
     /// Verifies an SGX quote or OpenEnclave report; DCAP failures become `InvalidParameter` with the reason.
@@ -32,23 +37,36 @@ public struct EvidenceVerification: Sendable {
     ///   newest collateral current at the verification time.
     func verify(
         _ type: AttestationType, evidence: [UInt8], now: Int64, tcbEvaluationDataNumber: Int64? = nil
-    ) throws(ServiceError) -> VerifiedQuote {
+    ) async throws(ServiceError) -> VerifiedQuote {
         let time = Date(timeIntervalSince1970: TimeInterval(collateralTime ?? now))
         do {
-            switch type {
-            case .sgxEnclave:
-                return try verifier.verify(
-                    quote: evidence, store: collateral, at: time, tcbEvaluationDataNumber: tcbEvaluationDataNumber
-                )
-            case .openEnclave:
-                return try verifier.verify(
-                    openEnclaveReport: evidence, store: collateral, at: time, tcbEvaluationDataNumber: tcbEvaluationDataNumber
-                )
-            default:
-                throw DCAPError(.unsupportedTeeType, "not SGX evidence")
+            return try verifyWithStore(type, evidence: evidence, at: time, tcbEvaluationDataNumber: tcbEvaluationDataNumber)
+        } catch let error where error.code == .collateralNotFound && refresher != nil {
+            // No current collateral for this (genuine: its PCK chain checked out) platform: fetch, then retry once.
+            do {
+                let quote = try Quote(type == .openEnclave ? try OpenEnclaveReport(evidence).quoteBytes : evidence)
+                _ = try await refresher?.collateral(for: try verifier.collateralKey(for: quote), at: time)
+                return try verifyWithStore(type, evidence: evidence, at: time, tcbEvaluationDataNumber: tcbEvaluationDataNumber)
+            } catch {
+                throw .invalidParameter("the evidence did not verify: \(error)")
             }
         } catch {
             throw .invalidParameter("the evidence did not verify: \(error)")
+        }
+    }
+
+    private func verifyWithStore(
+        _ type: AttestationType, evidence: [UInt8], at time: Date, tcbEvaluationDataNumber: Int64?
+    ) throws(DCAPError) -> VerifiedQuote {
+        switch type {
+        case .sgxEnclave:
+            return try verifier.verify(quote: evidence, store: collateral, at: time, tcbEvaluationDataNumber: tcbEvaluationDataNumber)
+        case .openEnclave:
+            return try verifier.verify(
+                openEnclaveReport: evidence, store: collateral, at: time, tcbEvaluationDataNumber: tcbEvaluationDataNumber
+            )
+        default:
+            throw DCAPError(.unsupportedTeeType, "not SGX evidence")
         }
     }
 }
