@@ -19,7 +19,7 @@ public struct StaticTokenAuthenticator: Authenticator {
     public func authenticate(bearerToken: String) async throws -> Principal? {
         let hash = Self.hash(bearerToken)
         let tokens = try await cache.value(for: 0, now: now()) { try await store.apiTokens() }
-        for token in tokens where Self.constantTimeEqual(Array(token.tokenHash.utf8), Array(hash.utf8)) {
+        for token in tokens where ConstantTime.equal(Array(token.tokenHash.utf8), Array(hash.utf8)) {
             return Principal(id: "api-token:\(token.label)", role: token.role)
         }
         return nil
@@ -35,12 +35,5 @@ public struct StaticTokenAuthenticator: Authenticator {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return "attest_" + Base64.urlEncoded(bytes)
-    }
-
-    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-        return difference == 0
     }
 }

@@ -72,7 +72,7 @@ public struct AttestationService: Sendable {
         let key = try configuration.makeSigningKey(record.url(serverBaseURL: configuration.publicBaseURL), now)
         try await store.createInstance(record, signers: unique, signingKey: key)
         hosts.invalidate()
-        caches.instances.remove(record.name)
+        caches.evict(instance: record.name)
         return record
     }
 
@@ -89,8 +89,7 @@ public struct AttestationService: Sendable {
             throw ServiceError.notFound("no instance named '\(name)'")
         }
         hosts.invalidate()
-        caches.instances.remove(name)
-        caches.activeKeys.remove(name)
+        caches.evict(instance: name)
     }
 
     /// The instance with this name; throws `.notFound` otherwise.

@@ -1,4 +1,5 @@
 import Foundation
+import MAAModels
 import MAAPolicy
 
 /// A small thread-safe cache whose entries expire after a number of seconds of the service clock, for values
@@ -46,7 +47,18 @@ final class ServiceCaches: Sendable {
     static let timeToLive: Int64 = 5
     let instances = TTLCache<String, InstanceRecord?>(timeToLive: timeToLive)
     let activeKeys = TTLCache<String, SigningKeyRecord?>(timeToLive: timeToLive)
-    /// Compiled stored policies by exact text (immutable, so only the capacity bounds them). Draft policies,
+    /// Stored policies by ``policyKey(instance:type:)``; changes through this service evict their entry at once.
+    let storedPolicies = TTLCache<String, StoredPolicy?>(timeToLive: timeToLive)
+    /// Compiled stored policies by their exact JWS (immutable, so only the capacity bounds them). Draft policies,
     /// which callers choose freely, are never cached.
     let policies = TTLCache<String, AttestationPolicy>(timeToLive: Int64.max / 2, capacity: 256)
+
+    static func policyKey(instance: String, type: MAAModels.AttestationType) -> String { instance + "\u{0}" + type.rawValue }
+
+    /// Forgets everything cached about an instance.
+    func evict(instance name: String) {
+        instances.remove(name)
+        activeKeys.remove(name)
+        for type in MAAModels.AttestationType.allCases { storedPolicies.remove(Self.policyKey(instance: name, type: type)) }
+    }
 }

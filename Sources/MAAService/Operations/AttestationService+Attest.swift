@@ -22,24 +22,21 @@ extension AttestationService {
 
         // 1. Policy (its configuration rules choose the TCB baseline before any evidence is checked).
         let draft = request.draftPolicyForAttestation
-        let policyText: String
         var policySigner: [String]?
-        if let draft {
-            policyText = draft
-        } else {
-            let stored = try await effectivePolicyJWS(type: request.type, instance: instance)
-            guard let text = try? PolicyTokens.policyText(of: try JWS(compact: stored.jws)) else {
-                throw ServiceError.invalidOperation("no attestation policy is set for \(request.type.rawValue)")
-            }
-            policyText = text
-            policySigner = stored.signerX5C
-        }
         let policy: AttestationPolicy
         do {
-            if draft != nil {
-                policy = try AttestationPolicy(text: policyText)
+            if let draft {
+                policy = try AttestationPolicy(text: draft)
             } else {
-                policy = try await caches.policies.value(for: policyText, now: now) { try AttestationPolicy(text: policyText) }
+                let stored = try await effectivePolicyJWS(type: request.type, instance: instance)
+                policySigner = stored.signerX5C
+                // Compiled policies are cached by the exact stored JWS, which fixes the text.
+                policy = try await caches.policies.value(for: stored.jws, now: now) {
+                    guard let text = try? PolicyTokens.policyText(of: try JWS(compact: stored.jws)) else {
+                        throw ServiceError.invalidOperation("no attestation policy is set for \(request.type.rawValue)")
+                    }
+                    return try AttestationPolicy(text: text)
+                }
             }
         } catch let error as PolicyError {
             throw ServiceError(.policyParsingError, error.description)

@@ -20,7 +20,10 @@ extension AttestationService {
     /// The policy JWS that applies: the stored one, else an unsigned JWS of the default text, else
     /// `eyJhbGciOiJub25lIn0..` (no policy), as MAA returns for an unset TPM policy.
     public func effectivePolicyJWS(type: MAAModels.AttestationType, instance: InstanceRecord) async throws -> StoredPolicy {
-        if let stored = try await store.policy(instance: instance.name, type: type) { return stored }
+        let stored = try await caches.storedPolicies.value(
+            for: ServiceCaches.policyKey(instance: instance.name, type: type), now: configuration.now()
+        ) { try await store.policy(instance: instance.name, type: type) }
+        if let stored { return stored }
         let jws: String
         if let text = defaultPolicyText(type: type, instance: instance) {
             let payload: JSONObject = [PolicyTokens.policyMember: .string(Base64.urlEncoded(utf8: text))]
@@ -70,6 +73,7 @@ extension AttestationService {
             instance: instance.name, type: type,
             StoredPolicy(jws: text, signerX5C: signer?.x5c, updatedAt: configuration.now())
         )
+        caches.storedPolicies.remove(ServiceCaches.policyKey(instance: instance.name, type: type))
         var claims: JSONObject = [
             "x-ms-policy-result": "Updated",
             "x-ms-policy-token-hash": .string(Base64.urlEncoded(SHA256.hash(data: Array(text.utf8)))),
@@ -111,6 +115,7 @@ extension AttestationService {
             throw ServiceError.invalidOperation("a reset JWS must have an empty payload")
         }
         try await store.setPolicy(instance: instance.name, type: type, nil)
+        caches.storedPolicies.remove(ServiceCaches.policyKey(instance: instance.name, type: type))
         return try await managementToken(["x-ms-policy-result": "Removed"], instance: instance)
     }
 

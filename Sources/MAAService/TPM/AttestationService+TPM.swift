@@ -43,7 +43,7 @@ extension AttestationService {
                 instanceURL: instanceURL,
                 now: now
             )
-            guard TPMServiceContext.constantTimeEqual(request.challenge, context.challenge) else {
+            guard ConstantTime.equal(request.challenge, context.challenge) else {
                 throw ServiceError.invalidParameter("the challenge does not match the service context")
             }
             try request.verifySignature()

@@ -96,14 +96,6 @@ struct TPMServiceContext: Sendable, Equatable {
         return ServiceContextKeyRecord(name: name, key: randomBytes(32), createdAt: now)
     }
 
-    /// Whether `a` equals `b`, in time that depends only on the lengths.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
-    }
-
     private static func associatedData(keyName: String, instanceURL: String) -> [UInt8] {
         Array("tpm-service-context/v1|\(instanceURL)|\(keyName)".utf8)
     }
