@@ -11,8 +11,15 @@ public import Foundation
 public struct AttestationToken: Sendable, Hashable {
     /// The underlying JWS (exact bytes preserved).
     public let jws: JWS
-    /// The claims of the body; empty when the payload is empty (as in a reset-policy token).
-    public let claims: JSONObject
+    /// The body validated as a JSON object and read in place (`nil` when the payload is empty); the typed accessors
+    /// and ``validate(signers:options:)`` read claims through it without building ``claims``.
+    public let claimsView: JSONObjectView?
+
+    /// The claims of the body; empty when the payload is empty (as in a reset-policy token). Built on first use.
+    public var claims: JSONObject { claimsView?.object ?? JSONObject() }
+
+    /// The claim `name`, decoded.
+    public func claim(_ name: String) -> JSONValue? { claimsView?.value(forKey: name) }
 
     /// Parses a compact JWT. The payload must be empty or a JSON object (duplicate members rejected).
     public init(compact: String, maximumLength: Int = JWS.defaultMaximumLength) throws(JOSEError) {
@@ -22,10 +29,18 @@ public struct AttestationToken: Sendable, Hashable {
     /// Wraps a parsed JWS.
     public init(jws: JWS) throws(JOSEError) {
         self.jws = jws
-        switch try jws.payloadJSON() {
-        case nil: claims = JSONObject()
-        case .object(let object)?: claims = object
-        default: throw JOSEError(.malformed, "JWT payload is not a JSON object")
+        if jws.payload.isEmpty {
+            claimsView = nil
+            return
+        }
+        do {
+            claimsView = try JSONObjectView(parsing: jws.payload)
+        } catch {
+            // Report exactly as the tree parser does (and say so when the payload is JSON but not an object).
+            switch try jws.payloadJSON() {
+            case .object?, nil: throw JOSEError(.malformed, "JWS payload is not valid JSON: \(error.reason)")
+            default: throw JOSEError(.malformed, "JWT payload is not a JSON object")
+            }
         }
     }
 
@@ -39,19 +54,22 @@ public struct AttestationToken: Sendable, Hashable {
     public var keyID: String? { jws.keyID }
     /// The header `jku` (informational only: keys are never fetched from a token's own URL).
     public var keyURL: String? { jws.header["jku"]?.stringValue }
+
+    public static func == (lhs: AttestationToken, rhs: AttestationToken) -> Bool { lhs.jws == rhs.jws }
+    public func hash(into hasher: inout Hasher) { hasher.combine(jws) }
     /// Whether the token is unsecured (`alg: none`).
     public var isUnsecured: Bool { jws.isUnsecured }
 
     /// `iss`.
-    public var issuer: String? { claims["iss"]?.stringValue }
+    public var issuer: String? { claim("iss")?.stringValue }
     /// `jti`.
-    public var tokenID: String? { claims["jti"]?.stringValue }
+    public var tokenID: String? { claim("jti")?.stringValue }
     /// `iat`, when it is a number.
-    public var issuedAt: Date? { date(claims["iat"]) }
+    public var issuedAt: Date? { date(claim("iat")) }
     /// `exp`, when it is a number.
-    public var expiration: Date? { date(claims["exp"]) }
+    public var expiration: Date? { date(claim("exp")) }
     /// `nbf`, when it is a number.
-    public var notBefore: Date? { date(claims["nbf"]) }
+    public var notBefore: Date? { date(claim("nbf")) }
 
     private func date(_ value: JSONValue?) -> Date? {
         guard let seconds = value?.doubleValue else { return nil }
@@ -89,15 +107,17 @@ public struct AttestationToken: Sendable, Hashable {
     public func validateClaims(options: TokenValidationOptions) throws(JOSEError) {
         let now = options.currentTime().timeIntervalSince1970
         let slack = options.timeValidationSlack
-        for name in ["exp", "nbf", "iat"] {
-            if let value = claims[name], value.doubleValue == nil {
+        let exp = claim("exp")
+        let nbf = claim("nbf")
+        for (name, value) in [("exp", exp), ("nbf", nbf), ("iat", claim("iat"))] {
+            if let value, value.doubleValue == nil {
                 throw JOSEError(.invalidClaim, "claim \"\(name)\" is not a number")
             }
         }
-        if options.validateExpiration, let exp = claims["exp"]?.doubleValue, now - exp > slack {
+        if options.validateExpiration, let exp = exp?.doubleValue, now - exp > slack {
             throw JOSEError(.expired, "the token expired at \(Int64(exp)) (now \(Int64(now)))")
         }
-        if options.validateNotBefore, let nbf = claims["nbf"]?.doubleValue, nbf - now > slack {
+        if options.validateNotBefore, let nbf = nbf?.doubleValue, nbf - now > slack {
             throw JOSEError(.notYetValid, "the token is not valid before \(Int64(nbf)) (now \(Int64(now)))")
         }
         if options.validateIssuer, let expected = options.issuer, issuer != expected {

@@ -11,8 +11,9 @@ public import Foundation
 /// Decoding checks the type of every known claim that is present; claims the service adds beyond these stay
 /// readable through ``claims``.
 public struct AttestationResult: Sendable {
-    /// All claims, as received.
-    public let claims: JSONObject
+    /// All claims, as received (built on first use when decoded from a token).
+    public var claims: JSONObject { reader.object }
+    private let reader: ClaimReader
 
     public let issuer: String?
     /// `jti`.
@@ -57,13 +58,20 @@ public struct AttestationResult: Sendable {
 
     /// Decodes the claims of a token. The token should have been validated first.
     public init(token: AttestationToken) throws(JOSEError) {
-        try self.init(claims: token.claims)
+        if let view = token.claimsView {
+            try self.init(reader: .view(view))
+        } else {
+            try self.init(reader: .tree(JSONObject()))
+        }
     }
 
     /// Decodes a claims object.
     public init(claims: JSONObject) throws(JOSEError) {
-        let reader = ClaimReader(claims: claims)
-        self.claims = claims
+        try self.init(reader: .tree(claims))
+    }
+
+    private init(reader: ClaimReader) throws(JOSEError) {
+        self.reader = reader
         issuer = try reader.string("iss")
         tokenID = try reader.string("jti")
         issuedAt = try reader.integer("iat").map { Date(timeIntervalSince1970: Double($0)) }
@@ -80,8 +88,8 @@ public struct AttestationResult: Sendable {
         sgxSVN = try reader.integer("x-ms-sgx-svn")
         sgxIsDebuggable = try reader.bool("x-ms-sgx-is-debuggable")
         sgxReportData = try reader.hex("x-ms-sgx-report-data")
-        sgxCollateral = try reader.object("x-ms-sgx-collateral").map { object throws(JOSEError) in
-            try SGXCollateralHashes(json: object)
+        sgxCollateral = try reader.nested("x-ms-sgx-collateral").map { nested throws(JOSEError) in
+            try SGXCollateralHashes(reader: nested)
         }
         enclaveHeldData = try reader.base64URL("x-ms-sgx-ehd")
         runtimeClaims = try reader.object("x-ms-runtime")
@@ -103,7 +111,10 @@ public struct SGXCollateralHashes: Sendable, Hashable {
     public let tcbInfoHash: [UInt8]
 
     public init(json: JSONObject) throws(JOSEError) {
-        let reader = ClaimReader(claims: json)
+        try self.init(reader: .tree(json))
+    }
+
+    init(reader: ClaimReader) throws(JOSEError) {
         func required(_ name: String) throws(JOSEError) -> [UInt8] {
             guard let value = try reader.hex(name), value.count == 32 else {
                 throw JOSEError(.invalidClaim, "x-ms-sgx-collateral.\(name) is not a 32-byte hex hash")

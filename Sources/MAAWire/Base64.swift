@@ -140,7 +140,8 @@ public enum Base64 {
         let fullGroups = n / 4
         let rest = n % 4
         let outCount = fullGroups * 3 + (rest == 0 ? 0 : rest - 1)
-        var output = [UInt8](repeating: 0, count: outCount + 2)
+        // Every byte of the result is written below (the two spare bytes are dropped), so it needs no zero fill.
+        var output = [UInt8](unsafeUninitializedCapacity: outCount + 2) { _, initialized in initialized = outCount + 2 }
         // Four tables, one per position in a quantum, hold the 6-bit value already shifted into place; a rejected
         // character maps to 0x8000_0000, so ORing every looked-up value into `invalid` detects any of them.
         var invalid: UInt32 = 0
