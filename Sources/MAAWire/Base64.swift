@@ -154,7 +154,9 @@ public enum Base64 {
                 var i = 0
                 var w = 0
                 // Eight characters (one 64-bit load) give six bytes.
-                while fullGroups * 4 - i >= 8 {
+                // `i` and `w` stay below the buffer sizes, so wrapping arithmetic never wraps (and skips overflow checks).
+                let wordEnd = fullGroups * 4 - 8
+                while i <= wordEnd {
                     let word = UInt64(littleEndian: inp.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                     let a = t[Int(word & 0xFF)] | t1[Int((word >> 8) & 0xFF)] | t2[Int((word >> 16) & 0xFF)]
                         | t3[Int((word >> 24) & 0xFF)]
@@ -165,8 +167,8 @@ public enum Base64 {
                     // next store or the tail overwrites; `output` has two spare bytes at the end for this.
                     let six = (UInt64(a) << 40 | UInt64(b) << 16).bigEndian
                     UnsafeMutableRawPointer(o).storeBytes(of: six, toByteOffset: w, as: UInt64.self)
-                    i += 8
-                    w += 6
+                    i &+= 8
+                    w &+= 6
                 }
                 let bytes = inp.assumingMemoryBound(to: UInt8.self)
                 while i < fullGroups * 4 {

@@ -40,6 +40,7 @@ public struct JSONObjectView: Sendable {
                 parser.skipWhitespace()
                 let start = parser.index
                 var members: [JSONMemberRange]? = []
+                members?.reserveCapacity(32)
                 var sorted = false
                 let isObject = start < buffer.count && buffer[start] == UInt8(ascii: "{")
                 if isObject {
@@ -185,13 +186,26 @@ public struct JSONObjectView: Sendable {
 
 /// Byte comparisons of keys.
 enum KeyBytes {
+    /// Byte order of `buffer[start..<end]` against `key`: eight bytes at a time (as big-endian words), then bytewise.
     @inline(__always)
     static func compare(_ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {
         let count = end - start
         let common = min(count, key.count)
-        if common > 0, let base = buffer.baseAddress, let other = key.baseAddress {
-            let order = memcmp(base + start, other, common)
-            if order != 0 { return Int(order) }
+        guard common > 0, let base = buffer.baseAddress, let other = key.baseAddress else { return count - key.count }
+        let a = base + start
+        let b = UnsafeRawPointer(other)
+        var offset = 0
+        while common &- offset >= 8 {
+            let x = UInt64(bigEndian: a.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let y = UInt64(bigEndian: b.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            if x != y { return x < y ? -1 : 1 }
+            offset &+= 8
+        }
+        while offset < common {
+            let x = a.load(fromByteOffset: offset, as: UInt8.self)
+            let y = b.load(fromByteOffset: offset, as: UInt8.self)
+            if x != y { return x < y ? -1 : 1 }
+            offset &+= 1
         }
         return count - key.count
     }

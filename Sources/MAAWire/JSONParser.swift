@@ -323,6 +323,14 @@ struct JSONParser {
             guard index > digitsStart else { throw error(.invalidJSON, "digits expected in exponent") }
         }
         guard index - start <= 400 else { throw error(.tooLarge, "number literal too long") }
+        // Integers of up to 18 digits (all of MAA's) fit Int64 exactly: accumulate them without going through text.
+        let negative = buffer[start] == UInt8(ascii: "-")
+        let digitsStart = negative ? start + 1 : start
+        if isInteger, index - digitsStart <= 18 {
+            var value: Int64 = 0
+            for offset in digitsStart..<index { value = value &* 10 &+ Int64(buffer[offset] &- UInt8(ascii: "0")) }
+            return .integer(negative ? 0 &- value : value)
+        }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self)
         if isInteger, let value = Int64(text) { return .integer(value) }
         guard let value = Double(text), value.isFinite else { throw error(.invalidValue, "number out of range") }

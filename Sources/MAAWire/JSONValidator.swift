@@ -47,17 +47,28 @@ extension JSONParser {
         let start = index
         index += 1  // opening quote
         if let base = buffer.baseAddress {
-            // Eight bytes at a time while none is '"', '\\', a control character or non-ASCII (as `parseString`).
-            while buffer.count - index >= 8 {
+            // Eight bytes at a time while none is '"', '\\', a control character or non-ASCII (as `parseString`). The
+            // lowest flagged byte is exact (the subtractions only borrow upwards from a flagged byte), so the first
+            // special byte is found without a byte loop: a quote ends a plain string, anything else is for the slow path.
+            while buffer.count &- index >= 8 {
                 let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
                 let ones: UInt64 = 0x0101_0101_0101_0101
                 let highs: UInt64 = 0x8080_8080_8080_8080
                 let quote = word ^ (ones &* 0x22)
                 let backslash = word ^ (ones &* 0x5C)
-                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
-                    | (word &- (ones &* 0x20)) | word
-                if special & highs != 0 { break }
-                index += 8
+                let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | (word &- (ones &* 0x20)) | word) & highs
+                if special != 0 {
+                    index &+= special.trailingZeroBitCount &>> 3
+                    if buffer[index] == UInt8(ascii: "\"") {
+                        index += 1
+                        return true
+                    }
+                    index = start
+                    _ = try parseString()
+                    return false
+                }
+                index &+= 8
             }
         }
         while index < buffer.count {

@@ -123,6 +123,23 @@ import Testing
         #expect(try view.decodeString(forKey: "missing") { bytes throws(WireError) in try Hex.decode(bytes: bytes) } == nil)
     }
 
+    /// The word-at-a-time string scan: a special byte (quote, escape, control, non-ASCII, invalid UTF-8) at every
+    /// position of strings of every length around the 8-byte steps, as key and as value.
+    @Test func specialBytesAtEveryPosition() {
+        let specials: [[UInt8]] = [[0x22], [0x5C, 0x6E], Array("\\u0041".utf8), [0x01], [0x1F], [0x7F], [0xC3, 0xA9], [0xFF], [0x80],
+                                   [0xE2, 0x84, 0xAA]]
+        for length in 0..<26 {
+            for position in 0...length {
+                for special in specials {
+                    var text = Array(repeating: UInt8(ascii: "x"), count: length)
+                    text.insert(contentsOf: special, at: position)
+                    Self.checkAgreement(Array(#"{"k":""#.utf8) + text + Array(#"","z":1}"#.utf8))
+                    Self.checkAgreement(Array(#"{"a":1,""#.utf8) + text + Array(#"":2,"zz":3}"#.utf8))
+                }
+            }
+        }
+    }
+
     /// Random single-byte replacements, insertions, deletions and truncations of the documents: the view accepts
     /// exactly what the tree parser accepts (as an object), with the same error code otherwise, and the same values.
     @Test func differentialOnMutations() {
