@@ -20,10 +20,11 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Environment variables (used when the option is not given): ATTEST_HOST, ATTEST_PORT, ATTEST_DATA_DIR,
             ATTEST_API_TOKEN, ATTEST_PUBLIC_URL, ATTEST_COLLATERAL_TIME, ATTEST_OIDC_ISSUER, ATTEST_OIDC_JWKS,
-            ATTEST_OIDC_AUDIENCE, ATTEST_TLS_CERT, ATTEST_TLS_KEY, ATTEST_LOG_LEVEL, ATTEST_PCCS_URL.
+            ATTEST_OIDC_AUDIENCE, ATTEST_TLS_CERT, ATTEST_TLS_KEY, ATTEST_LOG_LEVEL, ATTEST_PCCS_URL, ATTEST_RSA_BACKEND.
             A JSON config file (--config or ATTEST_CONFIG) may set the same settings with lower precedence than
             options and environment variables: {"host", "port", "dataDir", "apiToken", "publicURL", "collateral": [..],
-            "collateralTime", "oidcIssuer", "oidcJwks", "oidcAudience", "tlsCert", "tlsKey", "logLevel", "pccsURL"}.
+            "collateralTime", "oidcIssuer", "oidcJwks", "oidcAudience", "tlsCert", "tlsKey", "logLevel", "pccsURL",
+            "rsaBackend"}.
             Roles in JWTs: "Attestation Reader", "Attestation Contributor", "Attestation Administrator"
             (also without spaces, and Attestation.Read/Write/Admin).
             """
@@ -74,6 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "PEM private key for --tls-cert.")
     var tlsKey: String?
 
+    @Option(help: "Token-signing RSA implementation: automatic (the system OpenSSL 3 libcrypto when it loads and passes a self-test, else swift-crypto) or boringssl.")
+    var rsaBackend: String?
+
     @Option(help: "Largest accepted request body in bytes.")
     var maxBodySize: Int = 1 << 20
 
@@ -110,11 +114,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let collateralStore = try loadCollateral(dataDir: dataDir, extra: collateral, logger: logger)
 
+        let rsaBackendName = rsaBackend ?? environment["ATTEST_RSA_BACKEND"] ?? RSASigningBackend.automatic.rawValue
+        guard let rsaSigningBackend = RSASigningBackend(rawValue: rsaBackendName) else {
+            throw ValidationError("--rsa-backend must be one of: \(RSASigningBackend.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+
         let store = try await SQLiteStore.open(directory: dataDir, logger: logger)
         do {
             let service = AttestationService(
                 store: store,
-                configuration: ServiceConfiguration(publicBaseURL: publicURL),
+                configuration: ServiceConfiguration(publicBaseURL: publicURL, rsaSigningBackend: rsaSigningBackend),
                 evidence: EvidenceVerification(
                     collateral: collateralStore, collateralTime: collateralTime,
                     refresher: try (pccsURL ?? environment["ATTEST_PCCS_URL"]).map { url in
@@ -135,7 +144,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
 
             say("attest: data directory \(dataDir); \(collateralStore.all.count) collateral set(s)"
-                + (collateralTime.map { "; collateral judged at UNIX time \($0)" } ?? ""))
+                + (collateralTime.map { "; collateral judged at UNIX time \($0)" } ?? "")
+                + "; tokens signed with \(TokenSigningKey.implementationDescription(for: rsaSigningBackend))")
             for instance in try await store.instances() {
                 say("attest: instance \(instance.name) (\(instance.mode.rawValue)): \(service.url(of: instance))")
             }
@@ -224,6 +234,7 @@ struct ServeConfigFile {
         "publicURL": "ATTEST_PUBLIC_URL", "collateralTime": "ATTEST_COLLATERAL_TIME", "oidcIssuer": "ATTEST_OIDC_ISSUER",
         "oidcJwks": "ATTEST_OIDC_JWKS", "oidcAudience": "ATTEST_OIDC_AUDIENCE", "tlsCert": "ATTEST_TLS_CERT",
         "tlsKey": "ATTEST_TLS_KEY", "logLevel": "ATTEST_LOG_LEVEL", "pccsURL": "ATTEST_PCCS_URL",
+        "rsaBackend": "ATTEST_RSA_BACKEND",
     ]
 
     var settings: [String: String] = [:]

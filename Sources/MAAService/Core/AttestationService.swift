@@ -11,7 +11,7 @@ public struct AttestationService: Sendable {
     /// Settings.
     public let configuration: ServiceConfiguration
     /// Token signing with the instances' keys.
-    let tokens = TokenIssuer()
+    let tokens: TokenIssuer
     /// Evidence verification (DCAP verifier, collateral, collateral time).
     public let evidence: EvidenceVerification
     /// Host-name routing cache.
@@ -27,6 +27,7 @@ public struct AttestationService: Sendable {
         self.store = store
         self.configuration = configuration
         self.evidence = evidence
+        tokens = TokenIssuer(backend: configuration.rsaSigningBackend)
     }
 
     // MARK: Instances

@@ -16,6 +16,8 @@ public struct ServiceConfiguration: Sendable {
     public var keyRetentionSlack: Int64
     /// How long a TPM `service_context` issued in round 1 stays usable, in seconds (default 5 minutes; 60–1800).
     public var tpmServiceContextLifetime: Int64
+    /// Which RSA implementation signs tokens (the system OpenSSL when available, by default).
+    public var rsaSigningBackend: RSASigningBackend
     /// The clock for token times and key bookkeeping (Unix seconds). Collateral judgement has its own time.
     public var now: @Sendable () -> Int64
     /// Makes a new signing key for an instance URL at a time; tests may substitute a cheaper generator.
@@ -26,6 +28,7 @@ public struct ServiceConfiguration: Sendable {
         maximumTokenLifetime: Int64 = 8 * 3600,
         keyRetentionSlack: Int64 = 300,
         tpmServiceContextLifetime: Int64 = 300,
+        rsaSigningBackend: RSASigningBackend = .automatic,
         now: @escaping @Sendable () -> Int64 = ServiceConfiguration.systemNow,
         makeSigningKey: @escaping @Sendable (String, Int64) throws -> SigningKeyRecord = {
             try SigningKeyFactory.make(instanceURL: $0, now: $1)
@@ -35,6 +38,7 @@ public struct ServiceConfiguration: Sendable {
         self.publicBaseURL = publicBaseURL
         self.maximumTokenLifetime = maximumTokenLifetime
         self.keyRetentionSlack = keyRetentionSlack
+        self.rsaSigningBackend = rsaSigningBackend
         self.tpmServiceContextLifetime = min(max(tpmServiceContextLifetime, 60), 1800)
         self.now = now
     }

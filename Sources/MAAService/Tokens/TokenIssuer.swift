@@ -11,9 +11,12 @@ public struct TokenIssuer: Sendable {
     /// Policy and certificate-management tokens: 1 hour.
     public static let managementLifetime: Int64 = 3600
 
-    private let keys = KeyCache()
+    private let keys: KeyCache
 
-    public init() {}
+    /// - Parameter backend: which RSA implementation signs (see ``RSASigningBackend``).
+    public init(backend: RSASigningBackend = .automatic) {
+        keys = KeyCache(backend: backend)
+    }
 
     /// The header MAA puts on every token.
     static func header(issuer: String, key: SigningKeyRecord) -> JSONObject {
@@ -32,6 +35,9 @@ public struct TokenIssuer: Sendable {
     }
 
     /// Signs `claims` (after stamping) with `key` for the instance URL `issuer`.
+    ///
+    /// Not inlined: inlining it into the async `attest` crashes the Swift 6.3 optimizer (coroutine splitting).
+    @inline(never)
     public func sign(
         _ claims: JSONObject,
         issuer: String,
@@ -42,7 +48,16 @@ public struct TokenIssuer: Sendable {
     ) throws -> String {
         let signingKey = try keys.key(for: key)
         let body = Self.stamped(claims, issuer: issuer, now: now, lifetime: lifetime, tokenID: tokenID)
-        return try JWS.sign(header: Self.header(issuer: issuer, key: key), claims: body, key: signingKey).compact
+        var header = Self.header(issuer: issuer, key: key)
+        header["alg"] = .string(JWSAlgorithm.rs256.rawValue)
+        let signingInput = Base64.urlEncoded(JSONValue.object(header).serializedBytes(.maa)) + "."
+            + Base64.urlEncoded(JSONValue.object(body).serializedBytes(.maa))
+        return signingInput + "." + Base64.urlEncoded(try signingKey.sign(Array(signingInput.utf8)))
+    }
+
+    /// Which RSA implementation signs with `key` (`"openssl"` or `"boringssl"`).
+    public func implementationName(for key: SigningKeyRecord) throws -> String {
+        try keys.key(for: key).implementationName
     }
 
     /// An unsecured token (`alg: none`, empty signature) with the same header members, as MAA returns for
@@ -71,11 +86,16 @@ public struct TokenIssuer: Sendable {
 /// Parsed signing keys by `kid`, so each request does not re-parse the private key.
 final class KeyCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var cache: [String: JWSSigningKey] = [:]  // guarded by `lock`
+    private let backend: RSASigningBackend
+    private var cache: [String: TokenSigningKey] = [:]  // guarded by `lock`
 
-    func key(for record: SigningKeyRecord) throws -> JWSSigningKey {
+    init(backend: RSASigningBackend) {
+        self.backend = backend
+    }
+
+    func key(for record: SigningKeyRecord) throws -> TokenSigningKey {
         if let cached = lock.withLock({ cache[record.kid] }) { return cached }
-        let key = try JWSSigningKey(rsa: SigningKeyFactory.privateKey(of: record))
+        let key = try TokenSigningKey(record: record, backend: backend)
         lock.withLock {
             if cache.count > 1024 { cache.removeAll() }
             cache[record.kid] = key
