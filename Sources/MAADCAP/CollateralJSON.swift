@@ -3,19 +3,40 @@ import MAAWire
 
 /// Strict typed accessors over a parsed collateral JSON object; every failure is
 /// `collateralMalformed(doc)` with the field path as reason.
+///
+/// Backed by a ``JSONTape`` (the fast path) or, for documents outside it, MAAWire's general tree; both give the
+/// same values and the same errors.
 struct CollateralJSON {
-    let object: JSONObject
+    private enum Backing {
+        case tree(JSONObject)
+        case tape(JSONTape, Int)
+    }
+
+    private let backing: Backing
     let doc: CollateralDocument
     let path: String
 
     init(_ value: JSONValue?, doc: CollateralDocument, path: String) throws(DCAPError) {
         guard let object = value?.objectValue else { throw DCAPError(.collateralMalformed(doc), "\(path) is not an object") }
-        self.object = object
+        self.backing = .tree(object)
         self.doc = doc
         self.path = path
     }
 
-    static func parse(_ bytes: [UInt8], doc: CollateralDocument) throws(DCAPError) -> CollateralJSON {
+    private init(tape: JSONTape, node: Int?, doc: CollateralDocument, path: @autoclosure () -> String) throws(DCAPError) {
+        guard let node, tape.nodes[node].kind == .object else {
+            throw DCAPError(.collateralMalformed(doc), "\(path()) is not an object")
+        }
+        self.backing = .tape(tape, node)
+        self.doc = doc
+        self.path = path()
+    }
+
+    /// Parses a document; `fastPath: false` forces the general parser (tests compare the two).
+    static func parse(_ bytes: [UInt8], doc: CollateralDocument, fastPath: Bool = true) throws(DCAPError) -> CollateralJSON {
+        if fastPath, let tape = JSONTape.parse(bytes, maxDepth: 16, maxBytes: 1 << 20) {
+            return try CollateralJSON(tape: tape, node: 0, doc: doc, path: "$")
+        }
         let value: JSONValue
         do {
             value = try JSONValue(parsing: bytes, options: JSONParsingOptions(maxDepth: 16, maxInputBytes: 1 << 20))
@@ -25,25 +46,41 @@ struct CollateralJSON {
         return try CollateralJSON(value, doc: doc, path: "$")
     }
 
-    func fail(_ key: String, _ what: String) -> DCAPError {
+    func fail(_ key: StaticString, _ what: String) -> DCAPError {
         DCAPError(.collateralMalformed(doc), "\(path).\(key): \(what)")
     }
 
-    func has(_ key: String) -> Bool { object[key] != nil }
+    func has(_ key: StaticString) -> Bool {
+        switch backing {
+        case .tree(let object): return object[key.description] != nil
+        case .tape(let tape, let node): return tape.member(key, of: node) != nil
+        }
+    }
 
-    func string(_ key: String) throws(DCAPError) -> String {
-        guard let value = object[key]?.stringValue else { throw fail(key, "missing or not a string") }
+    func string(_ key: StaticString) throws(DCAPError) -> String {
+        let value: String?
+        switch backing {
+        case .tree(let object): value = object[key.description]?.stringValue
+        case .tape(let tape, let node): value = tape.member(key, of: node).flatMap(tape.string)
+        }
+        guard let value else { throw fail(key, "missing or not a string") }
         return value
     }
 
-    func int(_ key: String, _ range: ClosedRange<Int64>) throws(DCAPError) -> Int64 {
-        guard case .integer(let value)? = object[key] else { throw fail(key, "missing or not an integer") }
+    func int(_ key: StaticString, _ range: ClosedRange<Int64>) throws(DCAPError) -> Int64 {
+        let number: Int64?
+        switch backing {
+        case .tree(let object):
+            if case .integer(let value)? = object[key.description] { number = value } else { number = nil }
+        case .tape(let tape, let node): number = tape.member(key, of: node).flatMap(tape.integer)
+        }
+        guard let value = number else { throw fail(key, "missing or not an integer") }
         guard range.contains(value) else { throw fail(key, "\(value) out of range") }
         return value
     }
 
     /// A hex string of exactly `count` bytes (either case).
-    func hex(_ key: String, bytes count: Int) throws(DCAPError) -> [UInt8] {
+    func hex(_ key: StaticString, bytes count: Int) throws(DCAPError) -> [UInt8] {
         let text = try string(key)
         guard text.utf8.count == count * 2, let bytes = try? Hex.decode(text) else {
             throw fail(key, "expected \(count * 2) hex digits")
@@ -51,38 +88,102 @@ struct CollateralJSON {
         return bytes
     }
 
-    func date(_ key: String) throws(DCAPError) -> Date {
-        guard let date = RFC3339.parse(try string(key)) else { throw fail(key, "not an RFC 3339 UTC time") }
+    func date(_ key: StaticString) throws(DCAPError) -> Date {
+        let date: Date?
+        switch backing {
+        case .tree: date = RFC3339.parse(Array(try string(key).utf8))
+        case .tape(let tape, let node):
+            guard let bytes = tape.member(key, of: node).flatMap(tape.stringBytes) else { throw fail(key, "missing or not a string") }
+            date = RFC3339.parse(bytes)
+        }
+        guard let date else { throw fail(key, "not an RFC 3339 UTC time") }
         return date
     }
 
-    func object(_ key: String) throws(DCAPError) -> CollateralJSON {
-        try CollateralJSON(object[key], doc: doc, path: "\(path).\(key)")
+    func object(_ key: StaticString) throws(DCAPError) -> CollateralJSON {
+        switch backing {
+        case .tree(let object): return try CollateralJSON(object[key.description], doc: doc, path: "\(path).\(key)")
+        case .tape(let tape, let node): return try CollateralJSON(tape: tape, node: tape.member(key, of: node), doc: doc, path: "\(path).\(key)")
+        }
     }
 
-    func array(_ key: String, nonEmpty: Bool = true, maximum: Int = 4096) throws(DCAPError) -> [JSONValue] {
-        guard let array = object[key]?.arrayValue else { throw fail(key, "missing or not an array") }
-        if nonEmpty, array.isEmpty { throw fail(key, "empty") }
-        guard array.count <= maximum else { throw fail(key, "too many elements") }
-        return array
+    /// The elements of array `key` (non-empty unless `nonEmpty` is false, at most `maximum`).
+    private func elementCount(_ key: StaticString, nonEmpty: Bool, maximum: Int) throws(DCAPError) -> Int {
+        let count: Int?
+        switch backing {
+        case .tree(let object): count = object[key.description]?.arrayValue?.count
+        case .tape(let tape, let node):
+            count = tape.member(key, of: node).flatMap { tape.nodes[$0].kind == .array ? Int(tape.nodes[$0].value) : nil }
+        }
+        guard let count else { throw fail(key, "missing or not an array") }
+        if nonEmpty, count == 0 { throw fail(key, "empty") }
+        guard count <= maximum else { throw fail(key, "too many elements") }
+        return count
     }
 
-    func objects(_ key: String) throws(DCAPError) -> [CollateralJSON] {
+    func objects(_ key: StaticString) throws(DCAPError) -> [CollateralJSON] {
+        _ = try elementCount(key, nonEmpty: true, maximum: 4096)
         var result: [CollateralJSON] = []
-        for (index, element) in try array(key).enumerated() {
-            result.append(try CollateralJSON(element, doc: doc, path: "\(path).\(key)[\(index)]"))
+        switch backing {
+        case .tree(let object):
+            for (index, element) in (object[key.description]?.arrayValue ?? []).enumerated() {
+                result.append(try CollateralJSON(element, doc: doc, path: "\(path).\(key)[\(index)]"))
+            }
+        case .tape(let tape, let node):
+            guard let array = tape.member(key, of: node) else { throw fail(key, "missing or not an array") }
+            for (index, element) in tape.elements(of: array).enumerated() {
+                result.append(try CollateralJSON(tape: tape, node: element, doc: doc, path: "\(path).\(key)[\(index)]"))
+            }
         }
         return result
     }
 
+    /// An array of exactly 16 `{"svn": 0…255, …}` objects (TCB components), as their SVNs.
+    func componentSVNs(_ key: StaticString) throws(DCAPError) -> [UInt8] {
+        let count = try elementCount(key, nonEmpty: true, maximum: 16)
+        guard count == 16 else { throw fail(key, "\(count) components, 16 required") }
+        var svns: [UInt8] = []
+        svns.reserveCapacity(16)
+        switch backing {
+        case .tree(let object):
+            for entry in object[key.description]?.arrayValue ?? [] {
+                guard case .integer(let svn)? = entry["svn"], (0...255).contains(svn) else {
+                    throw fail(key, "component svn missing or not in 0...255")
+                }
+                svns.append(UInt8(svn))
+            }
+        case .tape(let tape, let node):
+            guard let array = tape.member(key, of: node) else { throw fail(key, "missing or not an array") }
+            var element = array + 1
+            for _ in 0..<count {
+                guard let svn = tape.member("svn", of: element).flatMap(tape.integer), (0...255).contains(svn) else {
+                    throw fail(key, "component svn missing or not in 0...255")
+                }
+                svns.append(UInt8(svn))
+                element = tape.nodes[element].next
+            }
+        }
+        return svns
+    }
+
     /// `advisoryIDs` (optional; absent means none).
     func advisoryIDs() throws(DCAPError) -> [String] {
-        guard let value = object["advisoryIDs"] else { return [] }
-        guard let array = value.arrayValue else { throw fail("advisoryIDs", "not an array") }
         var ids: [String] = []
-        for element in array {
-            guard let id = element.stringValue else { throw fail("advisoryIDs", "non-string element") }
-            ids.append(id)
+        switch backing {
+        case .tree(let object):
+            guard let value = object["advisoryIDs"] else { return [] }
+            guard let array = value.arrayValue else { throw fail("advisoryIDs", "not an array") }
+            for element in array {
+                guard let id = element.stringValue else { throw fail("advisoryIDs", "non-string element") }
+                ids.append(id)
+            }
+        case .tape(let tape, let node):
+            guard let array = tape.member("advisoryIDs", of: node) else { return [] }
+            guard tape.nodes[array].kind == .array else { throw fail("advisoryIDs", "not an array") }
+            for element in tape.elements(of: array) {
+                guard let id = tape.string(element) else { throw fail("advisoryIDs", "non-string element") }
+                ids.append(id)
+            }
         }
         return ids
     }
@@ -90,8 +191,11 @@ struct CollateralJSON {
 
 /// Strict `YYYY-MM-DDTHH:MM:SSZ` (optionally with fractional seconds), as Intel's collateral writes times.
 enum RFC3339 {
-    static func parse(_ text: String) -> Date? {
-        let b = Array(text.utf8)
+    static func parse(_ text: String) -> Date? { parse(Array(text.utf8)) }
+
+    static func parse(_ bytes: some Collection<UInt8>) -> Date? {
+        guard bytes.count >= 20, bytes.count <= 30 else { return nil }
+        let b = Array(bytes)
         guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
             b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b.last == UInt8(ascii: "Z")
         else { return nil }

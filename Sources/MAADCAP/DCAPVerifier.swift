@@ -70,7 +70,9 @@ public struct DCAPVerifier: Sendable {
         guard collateral.trustAnchor == options.trustAnchor else {
             throw DCAPError(.untrustedRoot, "collateral was verified against another trust anchor")
         }
-        let chain = try chainCache.chain(for: pem, anchor: options.trustAnchor, verifiedIntermediate: collateral.pckCRLIssuerParsed, verifiedRoot: collateral.rootParsed)
+        let chain = try chainCache.chain(
+            for: pem, anchor: options.trustAnchor, verifiedIntermediate: collateral.pckCRLIssuerParsed,
+            verifiedRoot: collateral.rootParsed, knownPEM: collateral.pckCRLChainPEM)
         // 3–6. Collateral: signatures and contents were checked once; re-check windows at `now` and the TEE type.
         try collateral.checkCurrent(at: now)
         guard collateral.tcbInfo.id == quote.teeType else {
@@ -80,8 +82,10 @@ public struct DCAPVerifier: Sendable {
             throw DCAPError(.collateralTypeMismatch(.qeIdentity), "QE Identity for \(collateral.qeIdentity.id)")
         }
         // 6. The PCK CRL must come from the intermediate of this chain.
-        guard chain.intermediate.subject == collateral.pckCRLIssuer.subject,
-            chain.intermediate.publicKey == collateral.pckCRLIssuer.publicKey
+        // (Identical certificate bytes settle it; otherwise compare subject and key.)
+        guard chain.intermediateDER == collateral.pckCRLIssuerParsed.derBytes
+            || (chain.intermediate.subject == collateral.pckCRLIssuer.subject
+                && chain.intermediate.publicKey == collateral.pckCRLIssuer.publicKey)
         else { throw DCAPError(.crlIssuerMismatch(.pck), "PCK CRL is from another CA than the quote's PCK CA") }
         // 7. PCK chain validity and revocation.
         try chain.checkValidity(at: now)

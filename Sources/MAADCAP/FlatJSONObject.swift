@@ -5,76 +5,113 @@
 /// rejects — on anything outside this narrow shape: non-string values, `\u` escapes, non-ASCII or control bytes,
 /// duplicate keys, trailing data. It never accepts a document the general parser would reject.
 enum FlatJSONObject {
-    static func parse(_ b: [UInt8], maximumMembers: Int = 32) -> [(key: [UInt8], value: [UInt8])]? {
+    static func parse(_ bytes: [UInt8], maximumMembers: Int = 32) -> [(key: [UInt8], value: [UInt8])]? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var parser = Parser(b: buffer)
+            return parser.object(maximumMembers: maximumMembers)
+        }
+    }
+
+    private struct Parser {
+        let b: UnsafeBufferPointer<UInt8>
         var i = 0
-        func ws() {
+
+        init(b: UnsafeBufferPointer<UInt8>) { self.b = b }
+
+        mutating func ws() {
             while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
         }
-        func string() -> [UInt8]? {
+
+        /// A string of printable ASCII with the simple escapes, decoded; `nil` for anything else.
+        mutating func string() -> [UInt8]? {
             guard i < b.count, b[i] == UInt8(ascii: "\"") else { return nil }
-            i += 1
-            var out: [UInt8] = []
-            var runStart = i
-            while i < b.count {
-                let c = b[i]
-                if c == UInt8(ascii: "\"") {
-                    out.append(contentsOf: b[runStart..<i])
-                    i += 1
-                    return out
-                }
+            // Pass 1: find the closing quote, validate, and count the decoded length.
+            let start = i + 1
+            var j = start
+            var length = 0
+            var escapes = false
+            while true {
+                guard j < b.count else { return nil }
+                let c = b[j]
+                if c == UInt8(ascii: "\"") { break }
                 guard c >= 0x20, c < 0x80 else { return nil }
                 if c == UInt8(ascii: "\\") {
-                    out.append(contentsOf: b[runStart..<i])
-                    guard i + 1 < b.count else { return nil }
-                    switch b[i + 1] {
-                    case UInt8(ascii: "\""): out.append(0x22)
-                    case UInt8(ascii: "\\"): out.append(0x5C)
-                    case UInt8(ascii: "/"): out.append(0x2F)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    default: return nil
+                    guard j + 1 < b.count, Self.unescape(b[j + 1]) != nil else { return nil }
+                    escapes = true
+                    j += 2
+                } else {
+                    j += 1
+                }
+                length += 1
+            }
+            let end = j
+            i = end + 1
+            guard escapes else { return Array(UnsafeBufferPointer(rebasing: b[start..<end])) }
+            // Pass 2: copy with the escapes decoded.
+            return [UInt8](unsafeUninitializedCapacity: length) { out, count in
+                var k = start
+                var n = 0
+                while k < end {
+                    let c = b[k]
+                    if c == UInt8(ascii: "\\") {
+                        out[n] = Self.unescape(b[k + 1]) ?? 0
+                        k += 2
+                    } else {
+                        out[n] = c
+                        k += 1
                     }
-                    i += 2
-                    runStart = i
-                    continue
+                    n += 1
                 }
-                i += 1
+                count = n
             }
-            return nil
         }
-        ws()
-        guard i < b.count, b[i] == UInt8(ascii: "{") else { return nil }
-        i += 1
-        var members: [(key: [UInt8], value: [UInt8])] = []
-        ws()
-        if i < b.count, b[i] == UInt8(ascii: "}") {
+
+        static func unescape(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "\""): 0x22
+            case UInt8(ascii: "\\"): 0x5C
+            case UInt8(ascii: "/"): 0x2F
+            case UInt8(ascii: "n"): 0x0A
+            case UInt8(ascii: "r"): 0x0D
+            case UInt8(ascii: "t"): 0x09
+            case UInt8(ascii: "b"): 0x08
+            case UInt8(ascii: "f"): 0x0C
+            default: nil
+            }
+        }
+
+        mutating func object(maximumMembers: Int) -> [(key: [UInt8], value: [UInt8])]? {
+            ws()
+            guard i < b.count, b[i] == UInt8(ascii: "{") else { return nil }
             i += 1
-        } else {
-            while true {
-                ws()
-                guard let key = string() else { return nil }
-                ws()
-                guard i < b.count, b[i] == UInt8(ascii: ":") else { return nil }
+            var members: [(key: [UInt8], value: [UInt8])] = []
+            ws()
+            if i < b.count, b[i] == UInt8(ascii: "}") {
                 i += 1
-                ws()
-                guard let value = string() else { return nil }
-                guard members.count < maximumMembers, !members.contains(where: { $0.key == key }) else { return nil }
-                members.append((key, value))
-                ws()
-                guard i < b.count else { return nil }
-                if b[i] == UInt8(ascii: ",") {
+            } else {
+                while true {
+                    ws()
+                    guard let key = string() else { return nil }
+                    ws()
+                    guard i < b.count, b[i] == UInt8(ascii: ":") else { return nil }
                     i += 1
-                    continue
+                    ws()
+                    guard let value = string() else { return nil }
+                    guard members.count < maximumMembers, !members.contains(where: { $0.key == key }) else { return nil }
+                    members.append((key, value))
+                    ws()
+                    guard i < b.count else { return nil }
+                    if b[i] == UInt8(ascii: ",") {
+                        i += 1
+                        continue
+                    }
+                    guard b[i] == UInt8(ascii: "}") else { return nil }
+                    i += 1
+                    break
                 }
-                guard b[i] == UInt8(ascii: "}") else { return nil }
-                i += 1
-                break
             }
+            ws()
+            return i == b.count ? members : nil
         }
-        ws()
-        return i == b.count ? members : nil
     }
 }

@@ -24,15 +24,20 @@ enum IntelPKI {
 
     /// Checks the root: exact name, self-issued and self-signed, pinned key, CA constraints.
     static func checkRoot(_ root: Certificate, anchor: TrustAnchor) throws(DCAPError) {
-        guard root.publicKey == anchor.certificateKey else { throw DCAPError(.untrustedRoot, "root key is not the pinned key") }
-        guard root.subject == rootName, root.issuer == root.subject else {
-            throw DCAPError(.untrustedRoot, "root is not the self-issued Intel SGX Root CA")
-        }
+        // A root whose exact TBS bytes and signature were checked against this anchor before carries the same
+        // key: skip the key comparison (which re-encodes both points) and the self-signature.
         if !CheckedRoots.shared.contains(root, anchor: anchor) {
+            guard root.publicKey == anchor.certificateKey else { throw DCAPError(.untrustedRoot, "root key is not the pinned key") }
+            guard root.subject == rootName, root.issuer == root.subject else {
+                throw DCAPError(.untrustedRoot, "root is not the self-issued Intel SGX Root CA")
+            }
             guard root.publicKey.isValidSignature(root.signature, for: root) else {
                 throw DCAPError(.certificateSignatureInvalid(.root), "root self-signature")
             }
             CheckedRoots.shared.insert(root, anchor: anchor)
+        }
+        guard root.subject == rootName, root.issuer == root.subject else {
+            throw DCAPError(.untrustedRoot, "root is not the self-issued Intel SGX Root CA")
         }
         try checkCA(root, role: .root, pathLength: 1)
         try checkKeyIdentifiers(child: root, parent: root, role: .root)

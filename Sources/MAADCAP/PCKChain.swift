@@ -11,18 +11,24 @@ struct PCKChain: Sendable {
     let root: Certificate
     let leafKey: P256.Signing.PublicKey.Sendable_
     let sgxExtension: PCKExtension
+    /// The PCK CA certificate's DER bytes.
+    let intermediateDER: [UInt8]
 
     /// Parses and checks a PEM chain. `verifiedIntermediate` is a PCK CA certificate already verified against
     /// the same root in this call (the collateral's PCK CRL issuer); an identical intermediate is not re-verified.
     init(
         pem: ArraySlice<UInt8>, anchor: TrustAnchor, verifiedIntermediate: ParsedCertificate? = nil,
-        verifiedRoot: ParsedCertificate? = nil
+        verifiedRoot: ParsedCertificate? = nil, knownPEM: PEMChain.Known? = nil
     ) throws(DCAPError) {
         var certificates: [Certificate] = []
+        var blocks: [[UInt8]] = []
+        var reusedIntermediate = false
         do {
-            for der in try PEMCertificates.derBlocks(pem, maximumCount: 3) {
+            blocks = try PEMChain.derBlocks(pem, maximumCount: 3, reusing: knownPEM)
+            for (index, der) in blocks.enumerated() {
                 // Reuse the collateral's parsed PCK CA / root when the bytes are identical.
                 if let known = verifiedIntermediate, known.derBytes == der {
+                    reusedIntermediate = reusedIntermediate || index == 1
                     certificates.append(known.certificate)
                 } else if let known = verifiedRoot, known.derBytes == der {
                     certificates.append(known.certificate)
@@ -44,7 +50,7 @@ struct PCKChain: Sendable {
             throw DCAPError(.certificateConstraintsViolated(.intermediate), "subject \(intermediate.subject)")
         }
         try IntelPKI.checkIssued(
-            intermediate, by: root, role: .intermediate, signatureAlreadyVerified: intermediate == verifiedIntermediate?.certificate)
+            intermediate, by: root, role: .intermediate, signatureAlreadyVerified: reusedIntermediate)
         try IntelPKI.checkCA(intermediate, role: .intermediate, pathLength: 0)
         guard leaf.subject == IntelPKI.pckName else {
             throw DCAPError(.certificateConstraintsViolated(.pck), "subject \(leaf.subject)")
@@ -64,6 +70,7 @@ struct PCKChain: Sendable {
         self.root = root
         self.leafKey = .init(key)
         self.sgxExtension = ext
+        self.intermediateDER = blocks[1]
     }
 
     /// Validity of all three certificates at `now`.
@@ -94,17 +101,19 @@ final class PCKChainCache: @unchecked Sendable {
 
     func chain(
         for pem: ArraySlice<UInt8>, anchor: TrustAnchor, verifiedIntermediate: ParsedCertificate? = nil,
-        verifiedRoot: ParsedCertificate? = nil
+        verifiedRoot: ParsedCertificate? = nil, knownPEM: PEMChain.Known? = nil
     ) throws(DCAPError) -> PCKChain {
         guard capacity > 0 else {
-            return try PCKChain(pem: pem, anchor: anchor, verifiedIntermediate: verifiedIntermediate, verifiedRoot: verifiedRoot)
+            return try PCKChain(
+                pem: pem, anchor: anchor, verifiedIntermediate: verifiedIntermediate, verifiedRoot: verifiedRoot, knownPEM: knownPEM)
         }
         let key = SHA256.hash(data: pem)
         lock.lock()
         let cached = entries[key]
         lock.unlock()
         if let cached { return cached }
-        let chain = try PCKChain(pem: pem, anchor: anchor, verifiedIntermediate: verifiedIntermediate, verifiedRoot: verifiedRoot)
+        let chain = try PCKChain(
+            pem: pem, anchor: anchor, verifiedIntermediate: verifiedIntermediate, verifiedRoot: verifiedRoot, knownPEM: knownPEM)
         lock.lock()
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
         entries[key] = chain

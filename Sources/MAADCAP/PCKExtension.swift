@@ -1,3 +1,4 @@
+import MAAWire
 import SwiftASN1
 import X509
 
@@ -48,15 +49,13 @@ public struct PCKExtension: Sendable, Hashable {
         guard pairs.count == 5 || pairs.count == 7 else {
             throw DCAPError(.pckExtensionMalformed("outer"), "\(pairs.count) entries")
         }
-        let prefix = Array(Self.oid.oidComponents)
         var found: [UInt: ASN1Node] = [:]
         for (oid, value) in pairs {
-            let arcs = Array(oid.oidComponents)
-            guard arcs.count == prefix.count + 1, Array(arcs.prefix(prefix.count)) == prefix, let last = arcs.last,
-                (1...7).contains(last)
-            else { throw DCAPError(.pckExtensionMalformed("outer"), "unexpected OID \(oid)") }
+            guard let last = Self.arc(oid, under: Self.oidContent, in: 1...7) else {
+                throw DCAPError(.pckExtensionMalformed("outer"), "unexpected OID \(Self.describe(oid))")
+            }
             guard found.updateValue(value, forKey: last) == nil else {
-                throw DCAPError(.pckExtensionMalformed("outer"), "duplicate OID \(oid)")
+                throw DCAPError(.pckExtensionMalformed("outer"), "duplicate OID \(Self.describe(oid))")
             }
         }
         func required(_ arc: UInt, _ name: String) throws -> ASN1Node {
@@ -74,13 +73,11 @@ public struct PCKExtension: Sendable, Hashable {
         // TCB: exactly 18 pairs .2.1 … .2.18.
         let tcbPairs = try Self.pairs(try required(2, "tcb"), field: "tcb")
         guard tcbPairs.count == 18 else { throw DCAPError(.pckExtensionMalformed("tcb"), "\(tcbPairs.count) entries") }
-        let tcbPrefix = prefix + [2]
         var tcb: [UInt: ASN1Node] = [:]
         for (oid, value) in tcbPairs {
-            let arcs = Array(oid.oidComponents)
-            guard arcs.count == tcbPrefix.count + 1, Array(arcs.prefix(tcbPrefix.count)) == tcbPrefix, let last = arcs.last,
-                (1...18).contains(last), tcb.updateValue(value, forKey: last) == nil
-            else { throw DCAPError(.pckExtensionMalformed("tcb"), "unexpected or duplicate OID \(oid)") }
+            guard let last = Self.arc(oid, under: Self.oidContent + [2], in: 1...18), tcb.updateValue(value, forKey: last) == nil else {
+                throw DCAPError(.pckExtensionMalformed("tcb"), "unexpected or duplicate OID \(Self.describe(oid))")
+            }
         }
         var components: [UInt8] = []
         for arc in UInt(1)...16 {
@@ -107,11 +104,9 @@ public struct PCKExtension: Sendable, Hashable {
             var configuration: [String: Bool] = [:]
             let names: [UInt: String] = [1: "dynamicPlatform", 2: "cachedKeys", 3: "SMTEnabled"]
             for (oid, value) in configPairs {
-                let arcs = Array(oid.oidComponents)
-                guard arcs.count == prefix.count + 2, Array(arcs.prefix(prefix.count + 1)) == prefix + [7],
-                    let last = arcs.last, let name = names[last], configuration[name] == nil,
-                    let flag = try? Bool(derEncoded: value)
-                else { throw DCAPError(.pckExtensionMalformed("configuration"), "invalid entry \(oid)") }
+                guard let last = Self.arc(oid, under: Self.oidContent + [7], in: 1...3), let name = names[last],
+                    configuration[name] == nil, let flag = try? Bool(derEncoded: value)
+                else { throw DCAPError(.pckExtensionMalformed("configuration"), "invalid entry \(Self.describe(oid))") }
                 configuration[name] = flag
             }
             self.configuration = configuration
@@ -124,11 +119,31 @@ public struct PCKExtension: Sendable, Hashable {
         }
     }
 
-    /// A `SEQUENCE OF SEQUENCE { OID, value }`, each inner sequence of exactly two elements.
-    private static func pairs(_ node: ASN1Node, field: String) throws -> [(ASN1ObjectIdentifier, ASN1Node)] {
+    /// The DER content octets of the extension OID 1.2.840.113741.1.13.1.
+    static let oidContent: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF8, 0x4D, 0x01, 0x0D, 0x01]
+
+    /// The last arc of `oid` (DER content octets) when it is `prefix` followed by one arc in `range` (< 128, so one
+    /// octet); `nil` otherwise. DER encodes an OID uniquely, so comparing octets is comparing OIDs.
+    static func arc(_ oid: ArraySlice<UInt8>, under prefix: [UInt8], in range: ClosedRange<UInt>) -> UInt? {
+        guard oid.count == prefix.count + 1, oid.prefix(prefix.count).elementsEqual(prefix), let last = oid.last,
+            range.contains(UInt(last))
+        else { return nil }
+        return UInt(last)
+    }
+
+    /// An OID's dotted form for error messages (or its hex when it does not decode).
+    static func describe(_ oid: ArraySlice<UInt8>) -> String {
+        let der = [0x06, UInt8(truncatingIfNeeded: oid.count)] + oid
+        guard oid.count < 128, let decoded = try? ASN1ObjectIdentifier(derEncoded: der) else { return "with content \(Hex.encode(oid))" }
+        return "\(decoded)"
+    }
+
+    /// A `SEQUENCE OF SEQUENCE { OID, value }`, each inner sequence of exactly two elements; the OIDs as their
+    /// DER content octets.
+    private static func pairs(_ node: ASN1Node, field: String) throws -> [(ArraySlice<UInt8>, ASN1Node)] {
         do {
             return try DER.sequence(node, identifier: .sequence) { nodes in
-                var result: [(ASN1ObjectIdentifier, ASN1Node)] = []
+                var result: [(ArraySlice<UInt8>, ASN1Node)] = []
                 while let pair = nodes.next() {
                     guard result.count < 32 else { throw DCAPError(.pckExtensionMalformed(field), "too many entries") }
                     result.append(
@@ -136,7 +151,10 @@ public struct PCKExtension: Sendable, Hashable {
                             guard let oidNode = parts.next(), let value = parts.next() else {
                                 throw DCAPError(.pckExtensionMalformed(field), "pair without two elements")
                             }
-                            return (try ASN1ObjectIdentifier(derEncoded: oidNode), value)
+                            guard oidNode.identifier == .objectIdentifier, case .primitive(let octets) = oidNode.content else {
+                                throw DCAPError(.pckExtensionMalformed(field), "entry without an OID")
+                            }
+                            return (octets, value)
                         }
                     )
                 }

@@ -19,8 +19,12 @@ public struct QEIdentity: Sendable {
 
     /// Parses the signed `enclaveIdentity` bytes (call only after the signature check).
     public init(jsonBytes: [UInt8]) throws(DCAPError) {
+        try self.init(jsonBytes: jsonBytes, fastPath: true)
+    }
+
+    init(jsonBytes: [UInt8], fastPath: Bool) throws(DCAPError) {
         let doc = CollateralDocument.qeIdentity
-        let json = try CollateralJSON.parse(jsonBytes, doc: doc)
+        let json = try CollateralJSON.parse(jsonBytes, doc: doc, fastPath: fastPath)
         switch try json.string("id") {
         case "QE": id = .sgx
         case "TD_QE": id = .tdx

@@ -63,8 +63,12 @@ public struct TCBInfo: Sendable {
 
     /// Parses the signed `tcbInfo` bytes (call only after the signature check).
     public init(jsonBytes: [UInt8]) throws(DCAPError) {
+        try self.init(jsonBytes: jsonBytes, fastPath: true)
+    }
+
+    init(jsonBytes: [UInt8], fastPath: Bool) throws(DCAPError) {
         let doc = CollateralDocument.tcbInfo
-        let json = try CollateralJSON.parse(jsonBytes, doc: doc)
+        let json = try CollateralJSON.parse(jsonBytes, doc: doc, fastPath: fastPath)
         switch try json.string("id") {
         case "SGX": id = .sgx
         case "TDX": id = .tdx
@@ -123,19 +127,8 @@ public struct TCBInfo: Sendable {
         self.levels = levels
     }
 
-    private static func components(_ tcb: CollateralJSON, _ key: String) throws(DCAPError) -> [UInt8] {
-        // Hot path (16 × levels objects): read `svn` directly instead of wrapping each element.
-        let entries = try tcb.array(key, maximum: 16)
-        guard entries.count == 16 else { throw tcb.fail(key, "\(entries.count) components, 16 required") }
-        var svns: [UInt8] = []
-        svns.reserveCapacity(16)
-        for entry in entries {
-            guard case .integer(let svn)? = entry["svn"], (0...255).contains(svn) else {
-                throw tcb.fail(key, "component svn missing or not in 0...255")
-            }
-            svns.append(UInt8(svn))
-        }
-        return svns
+    private static func components(_ tcb: CollateralJSON, _ key: StaticString) throws(DCAPError) -> [UInt8] {
+        try tcb.componentSVNs(key)
     }
 
     private static func module(_ json: CollateralJSON, withLevels: Bool) throws(DCAPError) -> TDXModuleIdentity {

@@ -35,6 +35,8 @@ public struct VerifiedCollateral: Sendable {
     let pckCRLChain: [Certificate]
     let pckCRLIssuerParsed: ParsedCertificate
     let rootParsed: ParsedCertificate?
+    /// `pck_crl_issuer_chain` and its DER, which the quote's PCK chain normally ends with.
+    let pckCRLChainPEM: PEMChain.Known
 
     /// Verifies a bundle's signatures and contents, then checks it is current at `now`.
     public init(_ bundle: CollateralBundle, trustAnchor: TrustAnchor = .intel, at now: Date) throws(DCAPError) {
@@ -70,7 +72,10 @@ public struct VerifiedCollateral: Sendable {
         var pckCRLChain: [Certificate] = []
         var pckCRLChainDER: [[UInt8]] = []
         do {
-            pckCRLChainDER = try PEMCertificates.derBlocks(Array(bundle.pckCRLIssuerChain.utf8), maximumCount: 2)
+            // The root usually repeats the signing chain's root block byte for byte: not decoded again.
+            pckCRLChainDER = try PEMChain.derBlocks(
+                bundle.pckCRLIssuerChain.utf8, maximumCount: 2,
+                reusing: PEMChain.Known.lastBlock(of: bundle.tcbInfoIssuerChain.utf8, der: tcbChainDER))
             for der in pckCRLChainDER {
                 pckCRLChain.append(der == tcbChainDER.last ? tcbChain[1] : try Certificate(derEncoded: der))
             }
@@ -80,7 +85,7 @@ public struct VerifiedCollateral: Sendable {
         guard pckCRLChain.count == 2 else { throw DCAPError(.crlIssuerMismatch(.pck), "pck_crl_issuer_chain needs 2 certificates") }
         do {
             // The same root certificate was already checked with the signing chain.
-            if pckCRLChain[1] != tcbChain[1] { try IntelPKI.checkRoot(pckCRLChain[1], anchor: trustAnchor) }
+            if pckCRLChainDER[1] != tcbChainDER.last { try IntelPKI.checkRoot(pckCRLChain[1], anchor: trustAnchor) }
             try IntelPKI.checkIssued(pckCRLChain[0], by: pckCRLChain[1], role: .intermediate)
             try IntelPKI.checkCA(pckCRLChain[0], role: .intermediate, pathLength: 0)
         } catch where error.code == .untrustedRoot {
@@ -108,6 +113,7 @@ public struct VerifiedCollateral: Sendable {
         self.pckCRLChain = pckCRLChain
         self.pckCRLIssuer = pckCRLChain[0]
         self.pckCRLIssuerParsed = ParsedCertificate(derBytes: pckCRLChainDER[0], certificate: pckCRLChain[0])
+        self.pckCRLChainPEM = PEMChain.Known(text: bundle.pckCRLIssuerChain.utf8, der: pckCRLChainDER)
         self.rootParsed = tcbChainDER.count == 2 ? ParsedCertificate(derBytes: tcbChainDER[1], certificate: tcbChain[1]) : nil
         self.pckCAKind = kind
         let rootCRLHash = Hex.encode(SHA256.hash(data: bundle.rootCACRL))
