@@ -3,7 +3,10 @@ import MAAService
 import MAAWire
 
 /// The JSON body of `POST /attest/SgxEnclave` and `/attest/OpenEnclave` (§3.1).
-struct AttestEnclaveBody: Decodable, Sendable {
+///
+/// Read straight from MAAWire's strict parse of the body (one pass, no Foundation decoding on the hot path).
+/// Unknown members are ignored and `null` counts as absent, as MAA and `JSONDecoder` do.
+struct AttestEnclaveBody: Sendable {
     var quote: String?
     var report: String?
     var runtimeData: DataBody?
@@ -11,9 +14,41 @@ struct AttestEnclaveBody: Decodable, Sendable {
     var draftPolicyForAttestation: String?
     var nonce: String?
 
-    struct DataBody: Decodable, Sendable {
+    struct DataBody: Sendable {
         var data: String?
         var dataType: String?
+    }
+
+    /// Parses and type-checks a request body.
+    init(body: [UInt8]) throws(HTTPFailure) {
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: body, options: JSONParsingOptions(maxDepth: 16, maxInputBytes: body.count))
+        } catch {
+            throw .badRequest("the body is not valid JSON: \(error.reason)")
+        }
+        guard let object = value.objectValue else { throw .badRequest("the body must be a JSON object") }
+        quote = try Self.string(object, "quote")
+        report = try Self.string(object, "report")
+        runtimeData = try Self.data(object, "runtimeData")
+        initTimeData = try Self.data(object, "initTimeData")
+        draftPolicyForAttestation = try Self.string(object, "draftPolicyForAttestation")
+        nonce = try Self.string(object, "nonce")
+    }
+
+    private static func string(_ object: JSONObject, _ key: String, path: String? = nil) throws(HTTPFailure) -> String? {
+        guard let member = object[key], !member.isNull else { return nil }
+        guard let text = member.stringValue else { throw .badRequest("wrong JSON type at '\(path ?? key)'") }
+        return text
+    }
+
+    private static func data(_ object: JSONObject, _ key: String) throws(HTTPFailure) -> DataBody? {
+        guard let member = object[key], !member.isNull else { return nil }
+        guard let inner = member.objectValue else { throw .badRequest("wrong JSON type at '\(key)'") }
+        return DataBody(
+            data: try string(inner, "data", path: "\(key).data"),
+            dataType: try string(inner, "dataType", path: "\(key).dataType")
+        )
     }
 
     /// The longest nonce echoed back.

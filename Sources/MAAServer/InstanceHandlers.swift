@@ -63,7 +63,7 @@ struct InstanceHandlers {
             if type == .sevSnpVm {
                 throw HTTPFailure(ServiceError(.notSupported, "SevSnpVm attestation is not available in this build"))
             } else {
-                attestation = try JSONBody.decode(AttestEnclaveBody.self, from: body).request(type: type)
+                attestation = try AttestEnclaveBody(body: body).request(type: type)
             }
             let result = try await service.attest(attestation, instance: instance, caller: caller)
             responder.metrics.attestation(type: type.rawValue, outcome: "success")
@@ -86,7 +86,25 @@ struct InstanceHandlers {
         return text
     }
 
+    /// `{"token":"<JWT>"}`. A compact JWS is base64url and dots only, so it needs no JSON escaping; anything
+    /// else goes through the encoder.
     private func token(_ token: String) -> Response {
-        responder.json(TokenBody(token: token))
+        let plain = token.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+                true
+            default: false
+            }
+        }
+        guard plain else { return responder.json(TokenBody(token: token)) }
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(token.utf8.count + 12)
+        buffer.writeStaticString(#"{"token":""#)
+        buffer.writeString(token)
+        buffer.writeStaticString(#""}"#)
+        var headers = HTTPFields()
+        headers[.contentType] = JSONBody.contentType
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
     }
 }
