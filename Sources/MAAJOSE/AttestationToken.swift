@@ -107,22 +107,29 @@ public struct AttestationToken: Sendable, Hashable {
     public func validateClaims(options: TokenValidationOptions) throws(JOSEError) {
         let now = options.currentTime().timeIntervalSince1970
         let slack = options.timeValidationSlack
-        let exp = claim("exp")
-        let nbf = claim("nbf")
-        for (name, value) in [("exp", exp), ("nbf", nbf), ("iat", claim("iat"))] {
-            if let value, value.doubleValue == nil {
-                throw JOSEError(.invalidClaim, "claim \"\(name)\" is not a number")
-            }
+        func number(_ name: String) throws(JOSEError) -> Double? {
+            guard let value = claim(name) else { return nil }
+            guard let number = value.doubleValue else { throw JOSEError(.invalidClaim, "claim \"\(name)\" is not a number") }
+            return number
         }
-        if options.validateExpiration, let exp = exp?.doubleValue, now - exp > slack {
+        let exp = try number("exp")
+        let nbf = try number("nbf")
+        _ = try number("iat")
+        if options.validateExpiration, let exp, now - exp > slack {
             throw JOSEError(.expired, "the token expired at \(Int64(exp)) (now \(Int64(now)))")
         }
-        if options.validateNotBefore, let nbf = nbf?.doubleValue, nbf - now > slack {
+        if options.validateNotBefore, let nbf, nbf - now > slack {
             throw JOSEError(.notYetValid, "the token is not valid before \(Int64(nbf)) (now \(Int64(now)))")
         }
-        if options.validateIssuer, let expected = options.issuer, issuer != expected {
+        if options.validateIssuer, let expected = options.issuer, !hasIssuer(expected) {
             throw JOSEError(.issuerMismatch, "issuer \(issuer.map { "\"\($0)\"" } ?? "(none)") is not \"\(expected)\"")
         }
+    }
+
+    /// Whether `iss` is a string equal to `expected` (compared in place when both are plain ASCII).
+    private func hasIssuer(_ expected: String) -> Bool {
+        if let claimsView { return claimsView.string(forKey: "iss", isEqualTo: expected) == true }
+        return issuer == expected
     }
 
     static func selectSigner(keyID: String?, signers: [AttestationSigner], pinned: JWSVerificationKey?) throws(JOSEError) -> AttestationSigner {

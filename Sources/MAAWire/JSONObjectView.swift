@@ -129,6 +129,24 @@ public struct JSONObjectView: Sendable {
         return try result.get()
     }
 
+    /// Whether the member `key` is a string equal (as Strings) to `other`; `nil` when absent or not a string. A plain
+    /// string and an ASCII `other` are compared in place.
+    public func string(forKey key: String, isEqualTo other: String) -> Bool? {
+        guard let member = index(of: key).map({ members[$0] }) else { return nil }
+        guard bytes[member.valueStart] == UInt8(ascii: "\"") else { return nil }
+        if member.valueIsPlainString {
+            var other = other
+            let equal: Bool? = other.withUTF8 { otherBytes in
+                guard KeyBytes.isASCII(otherBytes) else { return nil }
+                return bytes.withUnsafeBytes { buffer in
+                    KeyBytes.compare(buffer, member.valueStart + 1, member.valueEnd - 1, otherBytes) == 0
+                }
+            }
+            if let equal { return equal }
+        }
+        return decode(member)?.stringValue.map { $0 == other }
+    }
+
     /// The whole object, built once and then shared by every copy of this view.
     public var object: JSONObject {
         if let cache { return cache.value { materialize() } }

@@ -47,26 +47,24 @@ extension JSONParser {
         let start = index
         index += 1  // opening quote
         if let base = buffer.baseAddress {
-            // Eight bytes at a time while none is '"', '\\', a control character or non-ASCII (as `parseString`). The
-            // lowest flagged byte is exact (the subtractions only borrow upwards from a flagged byte), so the first
-            // special byte is found without a byte loop: a quote ends a plain string, anything else is for the slow path.
-            while buffer.count &- index >= 8 {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let highs: UInt64 = 0x8080_8080_8080_8080
-                let quote = word ^ (ones &* 0x22)
-                let backslash = word ^ (ones &* 0x5C)
-                let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
-                    | (word &- (ones &* 0x20)) | word) & highs
+            // Sixteen, then eight bytes at a time while none is '"', '\\', a control character or non-ASCII (as
+            // `parseString`). The lowest flagged byte of a word is exact (the subtractions only borrow upwards from a
+            // flagged byte), so the first special byte is found without a byte loop: a quote ends a plain string,
+            // anything else is for the building parser.
+            while buffer.count &- index >= 16 {
+                let low = Self.specialBytes(base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let high = Self.specialBytes(base.loadUnaligned(fromByteOffset: index &+ 8, as: UInt64.self))
+                if low | high != 0 {
+                    index &+= low != 0 ? low.trailingZeroBitCount &>> 3 : 8 &+ high.trailingZeroBitCount &>> 3
+                    return try endOfPlainString(from: start)
+                }
+                index &+= 16
+            }
+            if buffer.count &- index >= 8 {
+                let special = Self.specialBytes(base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
                 if special != 0 {
                     index &+= special.trailingZeroBitCount &>> 3
-                    if buffer[index] == UInt8(ascii: "\"") {
-                        index += 1
-                        return true
-                    }
-                    index = start
-                    _ = try parseString()
-                    return false
+                    return try endOfPlainString(from: start)
                 }
                 index &+= 8
             }
@@ -81,6 +79,31 @@ extension JSONParser {
             index += 1
         }
         // Escapes, non-ASCII, a control character or the end of input: the building parser decides (and reports).
+        index = start
+        _ = try parseString()
+        return false
+    }
+
+    /// The high bit of each byte of a little-endian word that is '"', '\\', below 0x20 or above 0x7F (exact for the
+    /// lowest such byte).
+    @inline(__always)
+    static func specialBytes(_ raw: UInt64) -> UInt64 {
+        let word = UInt64(littleEndian: raw)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (word &- (ones &* 0x20)) | word)
+            & 0x8080_8080_8080_8080
+    }
+
+    /// At the first special byte of a string that began at `start`: a quote ends it as plain; anything else hands the
+    /// whole string to `parseString`.
+    @inline(__always)
+    private mutating func endOfPlainString(from start: Int) throws(WireError) -> Bool {
+        if buffer[index] == UInt8(ascii: "\"") {
+            index += 1
+            return true
+        }
         index = start
         _ = try parseString()
         return false

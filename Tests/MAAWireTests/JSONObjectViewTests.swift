@@ -65,7 +65,11 @@ import Testing
             if let string = value.stringValue {
                 let decoded = try? view.decodeString(forKey: key) { bytes throws(WireError) in Array(bytes) }
                 #expect(decoded == Array(string.utf8), "\(key)", sourceLocation: sourceLocation)
+                #expect(view.string(forKey: key, isEqualTo: string) == true, sourceLocation: sourceLocation)
+                #expect(view.string(forKey: key, isEqualTo: string + "x") == false, sourceLocation: sourceLocation)
+                #expect(view.string(forKey: key, isEqualTo: String(string.dropLast())) == string.isEmpty, sourceLocation: sourceLocation)
             } else {
+                #expect(view.string(forKey: key, isEqualTo: "") == nil, sourceLocation: sourceLocation)
                 #expect(throws: WireError(.invalidValue, "")) { try view.decodeString(forKey: key) { _ throws(WireError) in [] } }
             }
             if let nested = value.objectValue {
@@ -94,8 +98,10 @@ import Testing
 
     /// String equality, not byte equality, decides key identity (as `JSONObject` lookups and its duplicate check do).
     @Test func keysCompareAsStrings() throws {
-        let kelvin = try JSONObjectView(parsing: Array("{\"\u{212A}\":1}".utf8))
+        let kelvin = try JSONObjectView(parsing: Array("{\"\u{212A}\":1,\"v\":\"K\"}".utf8))
         #expect(kelvin.value(forKey: "K") == 1)
+        #expect(kelvin.string(forKey: "v", isEqualTo: "\u{212A}") == true)
+        #expect(kelvin.string(forKey: "v", isEqualTo: "k") == false)
         let escaped = try JSONObjectView(parsing: Array(#"{"a\u0062":1,"c":2}"#.utf8))
         #expect(escaped.value(forKey: "ab") == 1)
         #expect(escaped.value(forKey: #"a\u0062"#) == nil)
