@@ -1,20 +1,7 @@
-/// The kinds of evidence MAA attests, named as in its URL paths (`/attest/{type}`, `/policies/{type}`).
-public enum AttestationType: String, Sendable, Hashable, CaseIterable, Codable {
-    case sgxEnclave = "SgxEnclave"
-    case openEnclave = "OpenEnclave"
-    case tpm = "Tpm"
-    /// AMD SEV-SNP VM (api-version 2022-08-01).
-    case sevSnpVm = "SevSnpVm"
-    /// Intel TDX VM (api-version 2022-08-01).
-    case tdxVm = "TdxVm"
+public import MAAWire
 
-    /// Parses a path segment case-insensitively, as MAA does (`sgxenclave` = `SgxEnclave`).
-    public init?(pathSegment: String) {
-        let lowered = pathSegment.lowercased()
-        guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == lowered }) else { return nil }
-        self = match
-    }
-}
+/// The kinds of evidence MAA attests (defined in `MAAWire`).
+public typealias AttestationType = MAAWire.AttestationType
 
 /// The data-plane API versions MAA defines.
 public enum APIVersion: String, Sendable, Hashable, CaseIterable, Codable {

@@ -1,8 +1,4 @@
-/// The attestation types that have a policy, named as in MAA's REST paths (`/policies/{type}`).
-public enum AttestationType: String, Sendable, Hashable, CaseIterable, Codable {
-    case sgxEnclave = "SgxEnclave"
-    case openEnclave = "OpenEnclave"
-    case tpm = "Tpm"
-    case sevSnpVm = "SevSnpVm"
-    case tdxVm = "TdxVm"
-}
+public import MAAWire
+
+/// The attestation types that have a policy, named as in MAA's REST paths (`/policies/{type}`); defined in `MAAWire`.
+public typealias AttestationType = MAAWire.AttestationType
