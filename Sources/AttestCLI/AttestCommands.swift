@@ -76,6 +76,37 @@ enum AttestationOutput {
     }
 }
 
+/// The one flow behind `attest sgx`, `oe`, `snp` and `tdx`: read the evidence file and options, send them to the
+/// instance, validate the returned token, print the result.
+enum EvidenceAttestation {
+    static func run(_ type: AttestationType, evidenceFile: String, evidence: EvidenceOptions, remote: RemoteOptions) async throws {
+        let client = try remote.attestationClient(for: type)
+        let bytes = try CLI.readBytes(evidenceFile)
+        let (runtime, initTime, draft, nonce) = (try evidence.runtime, try evidence.initTime, try evidence.draft, evidence.nonce)
+        let options = remote.requestOptions
+        try await remote.run {
+            let response: AttestationResponse<AttestationResult>
+            switch type {
+            case .sgxEnclave:
+                response = try await client.attestSgxEnclave(
+                    quote: bytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft, nonce: nonce, options: options)
+            case .openEnclave:
+                response = try await client.attestOpenEnclave(
+                    report: bytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft, nonce: nonce, options: options)
+            case .sevSnpVm:
+                response = try await client.attestSevSnpVm(
+                    report: bytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft, nonce: nonce, options: options)
+            case .tdxVm:
+                response = try await client.attestTdxVm(
+                    quote: bytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft, nonce: nonce, options: options)
+            case .tpm:
+                throw ValidationError("TPM attestation is a protocol exchange: use `attest tpm`")
+            }
+            return AttestationOutput.render(response)
+        }
+    }
+}
+
 /// `attest sgx`: attest an SGX quote with a remote instance.
 struct SgxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,14 +118,7 @@ struct SgxCommand: AsyncParsableCommand {
     @OptionGroup var remote: RemoteOptions
 
     func run() async throws {
-        let client = try remote.attestationClient(for: .sgxEnclave)
-        let quoteBytes = try CLI.readBytes(quote)
-        let (runtime, initTime, draft) = (try evidence.runtime, try evidence.initTime, try evidence.draft)
-        try await remote.run {
-            AttestationOutput.render(try await client.attestSgxEnclave(
-                quote: quoteBytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft,
-                nonce: evidence.nonce, options: remote.requestOptions))
-        }
+        try await EvidenceAttestation.run(.sgxEnclave, evidenceFile: quote, evidence: evidence, remote: remote)
     }
 }
 
@@ -109,14 +133,7 @@ struct OpenEnclaveCommand: AsyncParsableCommand {
     @OptionGroup var remote: RemoteOptions
 
     func run() async throws {
-        let client = try remote.attestationClient(for: .openEnclave)
-        let reportBytes = try CLI.readBytes(report)
-        let (runtime, initTime, draft) = (try evidence.runtime, try evidence.initTime, try evidence.draft)
-        try await remote.run {
-            AttestationOutput.render(try await client.attestOpenEnclave(
-                report: reportBytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft,
-                nonce: evidence.nonce, options: remote.requestOptions))
-        }
+        try await EvidenceAttestation.run(.openEnclave, evidenceFile: report, evidence: evidence, remote: remote)
     }
 }
 
@@ -131,14 +148,7 @@ struct SevSnpCommand: AsyncParsableCommand {
     @OptionGroup var remote: RemoteOptions
 
     func run() async throws {
-        let client = try remote.attestationClient(for: .sevSnpVm)
-        let reportBytes = try CLI.readBytes(report)
-        let (runtime, initTime, draft) = (try evidence.runtime, try evidence.initTime, try evidence.draft)
-        try await remote.run {
-            AttestationOutput.render(try await client.attestSevSnpVm(
-                report: reportBytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft,
-                nonce: evidence.nonce, options: remote.requestOptions))
-        }
+        try await EvidenceAttestation.run(.sevSnpVm, evidenceFile: report, evidence: evidence, remote: remote)
     }
 }
 
@@ -153,14 +163,7 @@ struct TdxCommand: AsyncParsableCommand {
     @OptionGroup var remote: RemoteOptions
 
     func run() async throws {
-        let client = try remote.attestationClient(for: .tdxVm)
-        let quoteBytes = try CLI.readBytes(quote)
-        let (runtime, initTime, draft) = (try evidence.runtime, try evidence.initTime, try evidence.draft)
-        try await remote.run {
-            AttestationOutput.render(try await client.attestTdxVm(
-                quote: quoteBytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft,
-                nonce: evidence.nonce, options: remote.requestOptions))
-        }
+        try await EvidenceAttestation.run(.tdxVm, evidenceFile: quote, evidence: evidence, remote: remote)
     }
 }
 
