@@ -12,13 +12,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 
 swift build -c release --product attest
 ATTEST="$ROOT/.build/release/attest"
-WORK=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+make_workdir
 
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"

@@ -13,13 +13,7 @@ python3 -m pip install -q "azure-security-attestation==1.0.0" six pytest cryptog
 swift build --product attest
 ATTEST="$ROOT/.build/debug/attest"
 
-WORK=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+make_workdir
 
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"

@@ -19,3 +19,15 @@ wait_healthy() {
     cat "$log"
     return 1
 }
+
+# A scratch directory in $WORK and an EXIT trap that stops $SERVER_PID (when set) and removes $WORK.
+make_workdir() {
+    WORK=$(mktemp -d)
+    SERVER_PID=""
+    trap stop_server_and_clean EXIT
+}
+
+stop_server_and_clean() {
+    if [ -n "${SERVER_PID:-}" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
