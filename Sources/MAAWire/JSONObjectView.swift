@@ -95,6 +95,7 @@ public struct JSONObjectView: Sendable {
             var parser = JSONParser(buffer: buffer, options: options)
             parser.index = member.valueStart
             var members: [JSONMemberRange]? = []
+            members?.reserveCapacity(16)
             guard let sorted = try? parser.skipObject(depth: depth + 1, members: &members) else { return nil }
             return (members ?? [], sorted)
         }
@@ -237,25 +238,32 @@ enum KeyBytes {
 }
 
 /// The full ``JSONObject`` of a view, built on first use under a lock and then shared.
+///
+/// The lock is one of a fixed set of process-wide mutexes chosen by the object's address, so a view costs one
+/// allocation and no mutex set-up (building the object is rare and quick; sharing a lock between views is harmless).
 final class MaterializedObject: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var cached: JSONObject? = nil  // guarded by `mutex`
+    private var cached: JSONObject? = nil  // guarded by `lock`
 
-    init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
+    private static let lockCount = 64
+    // The pointer never changes after initialization; the mutexes it points to are the synchronization.
+    nonisolated(unsafe) private static let locks: UnsafeMutablePointer<pthread_mutex_t> = {
+        let locks = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: lockCount)
+        for index in 0..<lockCount {
+            (locks + index).initialize(to: pthread_mutex_t())
+            pthread_mutex_init(locks + index, nil)
+        }
+        return locks
+    }()
 
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deinitialize(count: 1)
-        mutex.deallocate()
+    private var lock: UnsafeMutablePointer<pthread_mutex_t> {
+        let address = UInt(bitPattern: ObjectIdentifier(self).hashValue)
+        return Self.locks + Int((address >> 4) % UInt(Self.lockCount))
     }
 
     func value(_ make: () -> JSONObject) -> JSONObject {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        let lock = self.lock
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
         if let cached { return cached }
         let made = make()
         cached = made

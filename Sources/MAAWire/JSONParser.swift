@@ -114,6 +114,7 @@ struct JSONParser {
         guard depth <= options.maxDepth else { throw error(.tooDeep, "JSON nested deeper than \(options.maxDepth)") }
         index += 1  // '{'
         var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(4)  // one allocation for small objects such as JOSE headers, fewer regrowths for others
         // Keys in strictly increasing order (as MAA writes them) cannot repeat: compare each key with the previous
         // one only (String's `<`, consistent with its `==`), and fall back to a set of the keys once the order breaks.
         var increasing = true

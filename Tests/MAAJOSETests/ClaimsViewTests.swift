@@ -39,6 +39,19 @@ import Testing
         #expect(decoded == 83)  // the others (policy and certificate results) fail both ways alike
     }
 
+    /// `claims` is built once and shared by copies of the token, also when first read from several tasks at once.
+    @Test func claimsAreBuiltOnceUnderConcurrency() async throws {
+        let tokens = try RecordedTokenTests.fixture.tokens.prefix(20).map { try AttestationToken(compact: $0.token.compact) }
+        for token in tokens {
+            let expected = try JSONValue(parsing: token.jws.payload.isEmpty ? Array("{}".utf8) : token.jws.payload).objectValue
+            let results = await withTaskGroup(of: JSONObject.self) { group in
+                for _ in 0..<8 { group.addTask { token.claims } }
+                return await group.reduce(into: [JSONObject]()) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0 == expected })
+        }
+    }
+
     /// One claim edited at a time (wrong type, bad encoding, escapes): both paths accept or reject alike.
     @Test(arguments: [
         ("x-ms-sgx-mrenclave", JSONValue.string("zz")), ("x-ms-sgx-mrenclave", 5), ("x-ms-sgx-mrenclave", "ABCDEF"),
