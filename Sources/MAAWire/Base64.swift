@@ -185,6 +185,27 @@ public enum Base64 {
                     // Eight characters (one 64-bit load, four pair lookups) give six bytes. `i` and `w` stay below the
                     // buffer sizes, so wrapping arithmetic never wraps (and skips overflow checks).
                     var pairInvalid: UInt16 = 0
+                    // Sixteen characters per step first (two independent words), then one word.
+                    let doubleEnd = fullGroups * 4 - 16
+                    while i <= doubleEnd {
+                        let first = UInt64(littleEndian: inp.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                        let second = UInt64(littleEndian: inp.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self))
+                        let p0 = p[Int(first & 0xFFFF)]
+                        let p1 = p[Int((first >> 16) & 0xFFFF)]
+                        let p2 = p[Int((first >> 32) & 0xFFFF)]
+                        let p3 = p[Int(first >> 48)]
+                        let p4 = p[Int(second & 0xFFFF)]
+                        let p5 = p[Int((second >> 16) & 0xFFFF)]
+                        let p6 = p[Int((second >> 32) & 0xFFFF)]
+                        let p7 = p[Int(second >> 48)]
+                        pairInvalid |= p0 | p1 | p2 | p3 | p4 | p5 | p6 | p7
+                        let low = (UInt64(p0) << 52 | UInt64(p1) << 40 | UInt64(p2) << 28 | UInt64(p3) << 16).bigEndian
+                        let high = (UInt64(p4) << 52 | UInt64(p5) << 40 | UInt64(p6) << 28 | UInt64(p7) << 16).bigEndian
+                        UnsafeMutableRawPointer(o).storeBytes(of: low, toByteOffset: w, as: UInt64.self)
+                        UnsafeMutableRawPointer(o).storeBytes(of: high, toByteOffset: w &+ 6, as: UInt64.self)
+                        i &+= 16
+                        w &+= 12
+                    }
                     let wordEnd = fullGroups * 4 - 8
                     while i <= wordEnd {
                         let word = UInt64(littleEndian: inp.loadUnaligned(fromByteOffset: i, as: UInt64.self))
