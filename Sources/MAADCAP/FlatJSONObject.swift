@@ -26,43 +26,44 @@ enum FlatJSONObject {
         mutating func string() -> [UInt8]? {
             guard i < b.count, b[i] == UInt8(ascii: "\"") else { return nil }
             // Pass 1: find the closing quote, validate, and count the decoded length.
+            guard let base = b.baseAddress else { return nil }
+            let count = b.count
             let start = i + 1
             var j = start
-            var length = 0
-            var escapes = false
+            var escapes = 0
             while true {
-                guard j < b.count else { return nil }
-                let c = b[j]
+                guard j < count else { return nil }
+                let c = base[j]
                 if c == UInt8(ascii: "\"") { break }
-                guard c >= 0x20, c < 0x80 else { return nil }
                 if c == UInt8(ascii: "\\") {
-                    guard j + 1 < b.count, Self.unescape(b[j + 1]) != nil else { return nil }
-                    escapes = true
+                    guard j + 1 < count, Self.unescape(base[j + 1]) != nil else { return nil }
+                    escapes += 1
                     j += 2
-                } else {
-                    j += 1
+                    continue
                 }
-                length += 1
+                guard c >= 0x20, c < 0x80 else { return nil }
+                j += 1
             }
             let end = j
             i = end + 1
-            guard escapes else { return Array(UnsafeBufferPointer(rebasing: b[start..<end])) }
+            guard escapes > 0 else { return Array(UnsafeBufferPointer(start: base + start, count: end - start)) }
             // Pass 2: copy with the escapes decoded.
-            return [UInt8](unsafeUninitializedCapacity: length) { out, count in
+            return [UInt8](unsafeUninitializedCapacity: end - start - escapes) { out, written in
+                guard let target = out.baseAddress else { return }
                 var k = start
                 var n = 0
                 while k < end {
-                    let c = b[k]
+                    let c = base[k]
                     if c == UInt8(ascii: "\\") {
-                        out[n] = Self.unescape(b[k + 1]) ?? 0
+                        target[n] = Self.unescape(base[k + 1]) ?? 0
                         k += 2
                     } else {
-                        out[n] = c
+                        target[n] = c
                         k += 1
                     }
                     n += 1
                 }
-                count = n
+                written = n
             }
         }
 
