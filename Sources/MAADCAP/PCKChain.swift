@@ -15,7 +15,9 @@ struct PCKChain: Sendable {
     let intermediateDER: [UInt8]
 
     /// Parses and checks a PEM chain. `verifiedIntermediate` is a PCK CA certificate already verified against
-    /// the same root in this call (the collateral's PCK CRL issuer); an identical intermediate is not re-verified.
+    /// the same root in this call (the collateral's PCK CRL issuer); an identical intermediate's signature is not
+    /// re-verified. `verifiedRoot` is a root already checked against `anchor` (the collateral's); an identical
+    /// root is not re-checked. `knownPEM` is PEM text whose blocks were already decoded.
     init(
         pem: ArraySlice<UInt8>, anchor: TrustAnchor, verifiedIntermediate: ParsedCertificate? = nil,
         verifiedRoot: ParsedCertificate? = nil, knownPEM: PEMChain.Known? = nil
@@ -23,6 +25,7 @@ struct PCKChain: Sendable {
         var certificates: [Certificate] = []
         var blocks: [[UInt8]] = []
         var reusedIntermediate = false
+        var reusedRoot = false
         do {
             blocks = try PEMChain.derBlocks(pem, maximumCount: 3, reusing: knownPEM)
             for (index, der) in blocks.enumerated() {
@@ -31,6 +34,7 @@ struct PCKChain: Sendable {
                     reusedIntermediate = reusedIntermediate || index == 1
                     certificates.append(known.certificate)
                 } else if let known = verifiedRoot, known.derBytes == der {
+                    reusedRoot = reusedRoot || index == 2
                     certificates.append(known.certificate)
                 } else {
                     certificates.append(try Certificate(derEncoded: der))
@@ -45,7 +49,8 @@ struct PCKChain: Sendable {
         guard root.subject == root.issuer, intermediate.subject != intermediate.issuer, leaf.subject != leaf.issuer else {
             throw DCAPError(.pckChainMalformed, "chain is not leaf, intermediate, self-issued root")
         }
-        try IntelPKI.checkRoot(root, anchor: anchor)
+        // The collateral's root was checked against the same anchor (the verifier requires it): not again.
+        if !reusedRoot { try IntelPKI.checkRoot(root, anchor: anchor) }
         guard intermediate.subject == IntelPKI.processorCAName || intermediate.subject == IntelPKI.platformCAName else {
             throw DCAPError(.certificateConstraintsViolated(.intermediate), "subject \(intermediate.subject)")
         }
