@@ -92,9 +92,15 @@ enum RoutePath {
         var raw = path.dropFirst()
         if raw.hasSuffix("/") { raw = raw.dropLast() }
         for segment in raw.split(separator: "/", omittingEmptySubsequences: false) {
-            guard !segment.isEmpty, let decoded = segment.removingPercentEncoding, !decoded.contains("\u{0}"),
-                !decoded.contains("/")
-            else { return nil }
+            guard !segment.isEmpty else { return nil }
+            guard segment.utf8.contains(UInt8(ascii: "%")) else {
+                guard !segment.utf8.contains(0) else { return nil }
+                result.append(String(segment))
+                continue
+            }
+            guard let decoded = segment.removingPercentEncoding, !decoded.contains("\u{0}"), !decoded.contains("/") else {
+                return nil
+            }
             result.append(decoded)
         }
         return result

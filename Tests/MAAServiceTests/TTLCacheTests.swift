@@ -100,3 +100,18 @@ struct TTLCacheTests {
         #expect(try await cache.value(for: "k", now: 106) { throw Boom() } == 4)
     }
 }
+
+@Suite("Secure random bytes")
+struct SecureRandomTests {
+    @Test(arguments: [0, 1, 7, 8, 9, 16, 32, 33])
+    func lengthsAreExact(count: Int) {
+        #expect(SecureRandom.bytes(count).count == count)
+    }
+
+    @Test func drawsDiffer() {
+        let draws = Set((0..<64).map { _ in SecureRandom.bytes(16) })
+        #expect(draws.count == 64)
+        // Every byte position takes many values over the draws (not a fixed pattern from word slicing).
+        for index in 0..<16 { #expect(Set(draws.map { $0[index] }).count > 16) }
+    }
+}

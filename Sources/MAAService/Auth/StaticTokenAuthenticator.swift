@@ -32,8 +32,7 @@ public struct StaticTokenAuthenticator: Authenticator {
 
     /// Generates a new random token: `attest_` followed by 32 random bytes in base64url.
     public static func generateToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let bytes = SecureRandom.bytes(32)
         return "attest_" + Base64.urlEncoded(bytes)
     }
 }

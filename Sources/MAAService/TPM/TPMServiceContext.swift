@@ -26,10 +26,10 @@ struct TPMServiceContext: Sendable, Equatable {
     /// A fresh context: random challenge and identifier, valid for `lifetime` seconds from `now`.
     static func fresh(now: Int64, lifetime: Int64) -> TPMServiceContext {
         TPMServiceContext(
-            challenge: randomBytes(challengeLength),
+            challenge: SecureRandom.bytes(challengeLength),
             issuedAt: now,
             expiresAt: now + lifetime,
-            contextID: randomBytes(contextIDLength)
+            contextID: SecureRandom.bytes(contextIDLength)
         )
     }
 
@@ -92,8 +92,8 @@ struct TPMServiceContext: Sendable, Equatable {
 
     /// A new random key record; its name is the upper-case hex SHA-256 of a random key identifier.
     static func makeKey(now: Int64) -> ServiceContextKeyRecord {
-        let name = Hex.encode(Array(SHA256.hash(data: randomBytes(32)))).uppercased()
-        return ServiceContextKeyRecord(name: name, key: randomBytes(32), createdAt: now)
+        let name = Hex.encode(Array(SHA256.hash(data: SecureRandom.bytes(32)))).uppercased()
+        return ServiceContextKeyRecord(name: name, key: SecureRandom.bytes(32), createdAt: now)
     }
 
     private static func associatedData(keyName: String, instanceURL: String) -> [UInt8] {
@@ -109,10 +109,5 @@ struct TPMServiceContext: Sendable, Equatable {
         var raw: UInt64 = 0
         for byte in bytes[offset..<offset + 8] { raw = raw << 8 | UInt64(byte) }
         return Int64(bitPattern: raw)
-    }
-
-    private static func randomBytes(_ count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 }

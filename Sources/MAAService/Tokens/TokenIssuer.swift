@@ -78,8 +78,7 @@ public struct TokenIssuer: Sendable {
 
     /// 64 lowercase hex characters of randomness, the shape of MAA's `jti`.
     static func randomTokenID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        Hex.encode(SecureRandom.bytes(32))
     }
 }
 
