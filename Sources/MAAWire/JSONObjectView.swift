@@ -205,14 +205,17 @@ public struct JSONObjectView: Sendable {
 
 /// Byte comparisons of keys.
 enum KeyBytes {
-    /// Byte order of `buffer[start..<end]` against `key`: eight bytes at a time (as big-endian words), then bytewise.
+    /// Byte order of `buffer[start..<end]` against `key`.
     @inline(__always)
     static func compare(_ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {
-        let count = end - start
-        let common = min(count, key.count)
-        guard common > 0, let base = buffer.baseAddress, let other = key.baseAddress else { return count - key.count }
-        let a = base + start
-        let b = UnsafeRawPointer(other)
+        guard let base = buffer.baseAddress, let other = key.baseAddress else { return (end - start) - key.count }
+        return compare(base + start, end - start, UnsafeRawPointer(other), key.count)
+    }
+
+    /// Byte order of two byte ranges: eight bytes at a time (as big-endian words), then bytewise.
+    @inline(__always)
+    static func compare(_ a: UnsafeRawPointer, _ aCount: Int, _ b: UnsafeRawPointer, _ bCount: Int) -> Int {
+        let common = min(aCount, bCount)
         var offset = 0
         while common &- offset >= 8 {
             let x = UInt64(bigEndian: a.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
@@ -226,7 +229,7 @@ enum KeyBytes {
             if x != y { return x < y ? -1 : 1 }
             offset &+= 1
         }
-        return count - key.count
+        return aCount - bCount
     }
 
     @inline(__always)

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where one member of a validated JSON object lies in the document (offsets into its bytes).
 struct JSONMemberRange: Sendable {
     /// The key's raw bytes, between its quotes.
@@ -252,14 +244,8 @@ extension JSONParser {
     /// Whether `buffer[aStart..<aEnd]` sorts strictly before `buffer[bStart..<bEnd]` by bytes.
     @inline(__always)
     static func bytesAscend(_ buffer: UnsafeRawBufferPointer, _ aStart: Int, _ aEnd: Int, _ bStart: Int, _ bEnd: Int) -> Bool {
-        let aCount = aEnd - aStart
-        let bCount = bEnd - bStart
-        let common = min(aCount, bCount)
-        if common > 0, let base = buffer.baseAddress {
-            let order = memcmp(base + aStart, base + bStart, common)
-            if order != 0 { return order < 0 }
-        }
-        return aCount < bCount
+        guard let base = buffer.baseAddress else { return aEnd - aStart < bEnd - bStart }
+        return KeyBytes.compare(base + aStart, aEnd - aStart, base + bStart, bEnd - bStart) < 0
     }
 
     /// Whether `buffer[start..<end]` is ASCII.
