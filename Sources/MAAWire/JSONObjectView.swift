@@ -259,7 +259,7 @@ final class MaterializedObject: @unchecked Sendable {
     }()
 
     private var lock: UnsafeMutablePointer<pthread_mutex_t> {
-        let address = UInt(bitPattern: ObjectIdentifier(self).hashValue)
+        let address = UInt(bitPattern: ObjectIdentifier(self))
         return Self.locks + Int((address >> 4) % UInt(Self.lockCount))
     }
 
