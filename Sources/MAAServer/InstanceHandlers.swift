@@ -86,18 +86,10 @@ struct InstanceHandlers {
         return text
     }
 
-    /// `{"token":"<JWT>"}`. A compact JWS is base64url and dots only, so it needs no JSON escaping; anything
-    /// else goes through the encoder.
+    /// `{"token":"<JWT>"}`. A compact JWS (base64url and dots) needs no JSON escaping and is written as is;
+    /// anything else goes through the encoder.
     private func token(_ token: String) -> Response {
-        let plain = token.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
-                true
-            default: false
-            }
-        }
-        guard plain else { return responder.json(TokenBody(token: token)) }
+        guard !JSONValue.needsEscaping(token) else { return responder.json(TokenBody(token: token)) }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(token.utf8.count + 12)
         buffer.writeStaticString(#"{"token":""#)

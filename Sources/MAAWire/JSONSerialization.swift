@@ -123,6 +123,20 @@ extension JSONValue {
         for shift in [12, 8, 4, 0] { output.append(hexDigits[Int((unit >> UInt16(shift)) & 0x0F)]) }
     }
 
+    /// Whether `value` holds a byte a JSON string must escape: a control character, `"` or `\\`, and `/` when
+    /// `escapeSlashes`. Non-ASCII text needs no escaping in UTF-8 JSON. One branch-free pass over the UTF-8 bytes.
+    public static func needsEscaping(_ value: String, escapeSlashes: Bool = false) -> Bool {
+        var value = value
+        let slash: UInt8 = escapeSlashes ? 0x2F : 0x22
+        return value.withUTF8 { buffer in
+            var found: UInt8 = 0
+            for byte in buffer {
+                found |= (byte < 0x20 ? 1 : 0) | (byte == 0x22 ? 1 : 0) | (byte == 0x5C ? 1 : 0) | (byte == slash ? 1 : 0)
+            }
+            return found != 0
+        }
+    }
+
     static func writeString(_ value: String, into output: inout [UInt8], options: SerializationOptions) {
         let escapeSlashes = options.escapeSlashes
         if options.escapeNonASCII, !value.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -141,10 +155,7 @@ extension JSONValue {
         }
         output.append(UInt8(ascii: "\""))
         // Fast path: nothing to escape (the common case for MAA claims) — copy the UTF-8 bytes in one go.
-        let needsEscape = value.utf8.contains { byte in
-            byte < 0x20 || byte == 0x22 || byte == 0x5C || (escapeSlashes && byte == 0x2F)
-        }
-        if !needsEscape {
+        if !needsEscaping(value, escapeSlashes: escapeSlashes) {
             output.append(contentsOf: value.utf8)
             output.append(UInt8(ascii: "\""))
             return
