@@ -25,45 +25,70 @@ enum FlatJSONObject {
         /// A string of printable ASCII with the simple escapes, decoded; `nil` for anything else.
         mutating func string() -> [UInt8]? {
             guard i < b.count, b[i] == UInt8(ascii: "\"") else { return nil }
-            // Pass 1: find the closing quote, validate, and count the decoded length.
             guard let base = b.baseAddress else { return nil }
             let count = b.count
             let start = i + 1
+            // Up to the first escape: only validate.
             var j = start
-            var escapes = 0
-            while true {
-                guard j < count else { return nil }
+            while j < count {
                 let c = base[j]
-                if c == UInt8(ascii: "\"") { break }
-                if c == UInt8(ascii: "\\") {
-                    guard j + 1 < count, Self.unescape(base[j + 1]) != nil else { return nil }
-                    escapes += 1
-                    j += 2
-                    continue
+                if c == UInt8(ascii: "\"") {
+                    i = j + 1
+                    return Array(UnsafeBufferPointer(start: base + start, count: j - start))
                 }
+                if c == UInt8(ascii: "\\") { break }
                 guard c >= 0x20, c < 0x80 else { return nil }
                 j += 1
             }
-            let end = j
-            i = end + 1
-            guard escapes > 0 else { return Array(UnsafeBufferPointer(start: base + start, count: end - start)) }
-            // Pass 2: copy with the escapes decoded.
-            return [UInt8](unsafeUninitializedCapacity: end - start - escapes) { out, written in
-                guard let target = out.baseAddress else { return }
-                var k = start
-                var n = 0
-                while k < end {
+            guard j < count else { return nil }
+            // From there: validate and copy with the escapes decoded, in one pass, into a buffer sized for the rest
+            // of the input; then trim it to size.
+            var failed = false
+            var end = j
+            let decoded = [UInt8](unsafeUninitializedCapacity: count - start) { target, written in
+                written = 0
+                guard let dst = target.baseAddress else {
+                    failed = true
+                    return
+                }
+                var n = j - start
+                dst.update(from: base + start, count: n)
+                var k = j
+                while true {
+                    guard k < count else {
+                        failed = true
+                        return
+                    }
                     let c = base[k]
+                    if c == UInt8(ascii: "\"") { break }
                     if c == UInt8(ascii: "\\") {
-                        target[n] = Self.unescape(base[k + 1]) ?? 0
+                        guard k + 1 < count, let unescaped = Self.unescape(base[k + 1]) else {
+                            failed = true
+                            return
+                        }
+                        dst[n] = unescaped
                         k += 2
                     } else {
-                        target[n] = c
+                        guard c >= 0x20, c < 0x80 else {
+                            failed = true
+                            return
+                        }
+                        dst[n] = c
                         k += 1
                     }
                     n += 1
                 }
+                end = k
                 written = n
+            }
+            guard !failed else { return nil }
+            i = end + 1
+            guard decoded.capacity - decoded.count > 256 else { return decoded }
+            return decoded.withUnsafeBufferPointer { source in
+                [UInt8](unsafeUninitializedCapacity: source.count) { target, written in
+                    _ = target.initialize(from: source)
+                    written = source.count
+                }
             }
         }
 
