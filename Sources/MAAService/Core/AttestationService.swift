@@ -108,7 +108,11 @@ public struct AttestationService: Sendable {
             try await store.instances()
         }
         guard let name else { return nil }
-        return try await store.instance(named: name)
+        do {
+            return try await instance(named: name)
+        } catch let error as ServiceError where error.code == .notFound {
+            return nil  // deleted since the map was read: fall back to path routing
+        }
     }
 
     /// The URL of an instance: token `iss`, signing-certificate CN.

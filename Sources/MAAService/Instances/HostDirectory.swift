@@ -1,31 +1,24 @@
-import Foundation
-
 /// A cached map from host name to instance name, so host-name routing does not read every instance per request.
-/// Refreshed from storage when older than ``maximumAge`` seconds or after this process changes instances.
-final class HostDirectory: @unchecked Sendable {
-    static let maximumAge: Int64 = 5
-    private let lock = NSLock()
-    private var hosts: [String: String] = [:]  // guarded by `lock`
-    private var loadedAt: Int64?  // guarded by `lock`
+///
+/// Built on ``TTLCache``: refreshed when older than the cache's time to live (one shared load, the old map served
+/// meanwhile) and at once after this process changes instances.
+final class HostDirectory: Sendable {
+    private let cache = TTLCache<Int, [String: String]>(timeToLive: ServiceCaches.timeToLive, capacity: 1)
 
     func invalidate() {
-        lock.withLock { loadedAt = nil }
+        cache.removeAll()
     }
 
-    func instanceName(forHost host: String, now: Int64, load: () async throws -> [InstanceRecord]) async throws -> String? {
-        let cached: String?? = lock.withLock {
-            guard let loadedAt, now - loadedAt < Self.maximumAge, now >= loadedAt else { return .none }
-            return .some(hosts[host])
+    func instanceName(
+        forHost host: String, now: Int64, load: @escaping @Sendable () async throws -> [InstanceRecord]
+    ) async throws -> String? {
+        let hosts = try await cache.value(for: 0, now: now) {
+            var map: [String: String] = [:]
+            for instance in try await load() {
+                if let name = instance.hostName { map[name] = instance.name }
+            }
+            return map
         }
-        if let cached { return cached }
-        var fresh: [String: String] = [:]
-        for instance in try await load() {
-            if let name = instance.hostName { fresh[name] = instance.name }
-        }
-        lock.withLock {
-            hosts = fresh
-            loadedAt = now
-        }
-        return fresh[host]
+        return hosts[host]
     }
 }
