@@ -54,9 +54,14 @@ struct PCKChain: Sendable {
         guard intermediate.subject == IntelPKI.processorCAName || intermediate.subject == IntelPKI.platformCAName else {
             throw DCAPError(.certificateConstraintsViolated(.intermediate), "subject \(intermediate.subject)")
         }
-        try IntelPKI.checkIssued(
-            intermediate, by: root, role: .intermediate, signatureAlreadyVerified: reusedIntermediate)
-        try IntelPKI.checkCA(intermediate, role: .intermediate, pathLength: 0)
+        // The collateral's PCK CA was checked (issuer, signature, key identifiers, CA constraints) against a root:
+        // when both certificates here are byte-identical to that pair, the result is known.
+        let pairChecked = reusedIntermediate && verifiedIntermediate?.checkedIssuerDER == blocks[2]
+        if !pairChecked {
+            try IntelPKI.checkIssued(
+                intermediate, by: root, role: .intermediate, signatureAlreadyVerified: reusedIntermediate)
+            try IntelPKI.checkCA(intermediate, role: .intermediate, pathLength: 0)
+        }
         guard leaf.subject == IntelPKI.pckName else {
             throw DCAPError(.certificateConstraintsViolated(.pck), "subject \(leaf.subject)")
         }
@@ -131,4 +136,7 @@ final class PCKChainCache: @unchecked Sendable {
 struct ParsedCertificate: Sendable {
     let derBytes: [UInt8]
     let certificate: Certificate
+    /// The DER of the issuer this certificate was fully checked against (issuer name, signature, key
+    /// identifiers, CA constraints), when it was.
+    var checkedIssuerDER: [UInt8]? = nil
 }

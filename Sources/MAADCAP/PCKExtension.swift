@@ -49,17 +49,19 @@ public struct PCKExtension: Sendable, Hashable {
         guard pairs.count == 5 || pairs.count == 7 else {
             throw DCAPError(.pckExtensionMalformed("outer"), "\(pairs.count) entries")
         }
-        var found: [UInt: ASN1Node] = [:]
+        // Indexed by the last arc (1…7; slot 0 unused).
+        var found = [ASN1Node?](repeating: nil, count: 8)
         for (oid, value) in pairs {
             guard let last = Self.arc(oid, under: Self.oidContent, in: 1...7) else {
                 throw DCAPError(.pckExtensionMalformed("outer"), "unexpected OID \(Self.describe(oid))")
             }
-            guard found.updateValue(value, forKey: last) == nil else {
+            guard found[Int(last)] == nil else {
                 throw DCAPError(.pckExtensionMalformed("outer"), "duplicate OID \(Self.describe(oid))")
             }
+            found[Int(last)] = value
         }
         func required(_ arc: UInt, _ name: String) throws -> ASN1Node {
-            guard let node = found[arc] else { throw DCAPError(.pckExtensionMalformed(name), "missing") }
+            guard let node = found[Int(arc)] else { throw DCAPError(.pckExtensionMalformed(name), "missing") }
             return node
         }
         ppid = try Self.octets(try required(1, "ppid"), count: 16, field: "ppid")
@@ -73,15 +75,17 @@ public struct PCKExtension: Sendable, Hashable {
         // TCB: exactly 18 pairs .2.1 … .2.18.
         let tcbPairs = try Self.pairs(try required(2, "tcb"), field: "tcb")
         guard tcbPairs.count == 18 else { throw DCAPError(.pckExtensionMalformed("tcb"), "\(tcbPairs.count) entries") }
-        var tcb: [UInt: ASN1Node] = [:]
+        // Indexed by the last arc (1…18; slot 0 unused).
+        var tcb = [ASN1Node?](repeating: nil, count: 19)
         for (oid, value) in tcbPairs {
-            guard let last = Self.arc(oid, under: Self.oidContent + [2], in: 1...18), tcb.updateValue(value, forKey: last) == nil else {
+            guard let last = Self.arc(oid, under: Self.tcbOIDContent, in: 1...18), tcb[Int(last)] == nil else {
                 throw DCAPError(.pckExtensionMalformed("tcb"), "unexpected or duplicate OID \(Self.describe(oid))")
             }
+            tcb[Int(last)] = value
         }
         var components: [UInt8] = []
         for arc in UInt(1)...16 {
-            guard let node = tcb[arc], let value = try? Int(derEncoded: node), (0...255).contains(value) else {
+            guard let node = tcb[Int(arc)], let value = try? Int(derEncoded: node), (0...255).contains(value) else {
                 throw DCAPError(.pckExtensionMalformed("tcb"), "component \(arc) invalid")
             }
             components.append(UInt8(value))
@@ -104,7 +108,7 @@ public struct PCKExtension: Sendable, Hashable {
             var configuration: [String: Bool] = [:]
             let names: [UInt: String] = [1: "dynamicPlatform", 2: "cachedKeys", 3: "SMTEnabled"]
             for (oid, value) in configPairs {
-                guard let last = Self.arc(oid, under: Self.oidContent + [7], in: 1...3), let name = names[last],
+                guard let last = Self.arc(oid, under: Self.configurationOIDContent, in: 1...3), let name = names[last],
                     configuration[name] == nil, let flag = try? Bool(derEncoded: value)
                 else { throw DCAPError(.pckExtensionMalformed("configuration"), "invalid entry \(Self.describe(oid))") }
                 configuration[name] = flag
@@ -121,6 +125,9 @@ public struct PCKExtension: Sendable, Hashable {
 
     /// The DER content octets of the extension OID 1.2.840.113741.1.13.1.
     static let oidContent: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF8, 0x4D, 0x01, 0x0D, 0x01]
+    /// …and of its `.2` (TCB) and `.7` (configuration) branches.
+    static let tcbOIDContent: [UInt8] = oidContent + [0x02]
+    static let configurationOIDContent: [UInt8] = oidContent + [0x07]
 
     /// The last arc of `oid` (DER content octets) when it is `prefix` followed by one arc in `range` (< 128, so one
     /// octet); `nil` otherwise. DER encodes an OID uniquely, so comparing octets is comparing OIDs.

@@ -112,7 +112,8 @@ public struct VerifiedCollateral: Sendable {
         self.qeChain = qeChain
         self.pckCRLChain = pckCRLChain
         self.pckCRLIssuer = pckCRLChain[0]
-        self.pckCRLIssuerParsed = ParsedCertificate(derBytes: pckCRLChainDER[0], certificate: pckCRLChain[0])
+        self.pckCRLIssuerParsed = ParsedCertificate(
+            derBytes: pckCRLChainDER[0], certificate: pckCRLChain[0], checkedIssuerDER: pckCRLChainDER[1])
         self.pckCRLChainPEM = PEMChain.Known(text: bundle.pckCRLIssuerChain.utf8, der: pckCRLChainDER)
         self.rootParsed = tcbChainDER.count == 2 ? ParsedCertificate(derBytes: tcbChainDER[1], certificate: tcbChain[1]) : nil
         self.pckCAKind = kind
