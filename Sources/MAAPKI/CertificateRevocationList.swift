@@ -26,8 +26,9 @@ public struct CertificateRevocationList: Sendable {
     /// The number of revoked-certificate entries.
     public var revokedCount: Int { revokedSerials.count }
 
-    /// Revoked serial numbers, normalised to their minimal big-endian magnitude (no leading zero bytes).
-    let revokedSerials: Set<[UInt8]>
+    /// Revoked serial numbers, normalised to their minimal big-endian magnitude (no leading zero bytes), as slices
+    /// of ``derBytes`` (no copy per entry; a CRL is checked against a handful of certificates, so a scan is cheap).
+    let revokedSerials: [ArraySlice<UInt8>]
     /// The signature algorithm (outer `signatureAlgorithm`, which must equal the inner `signature`).
     let signatureAlgorithm: Certificate.SignatureAlgorithm
     /// The signature BIT STRING content.
@@ -89,7 +90,8 @@ public struct CertificateRevocationList: Sendable {
 
     /// Whether `serialNumber` is listed (compared by integer value).
     public func isRevoked(_ serialNumber: Certificate.SerialNumber) -> Bool {
-        revokedSerials.contains(Self.normalise(serialNumber.bytes))
+        let wanted = Self.normalise(serialNumber.bytes)
+        return revokedSerials.contains { $0.elementsEqual(wanted) }
     }
 
     /// Whether `date` lies in `thisUpdate ... nextUpdate` (a CRL without `nextUpdate` is never current).
@@ -100,6 +102,10 @@ public struct CertificateRevocationList: Sendable {
 
     static func normalise(_ bytes: some Collection<UInt8>) -> [UInt8] {
         Array(bytes.drop { $0 == 0 })
+    }
+
+    static func normalise(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        bytes.drop { $0 == 0 }
     }
 
     private static func algorithm(_ node: ASN1Node) throws -> ASN1ObjectIdentifier {
@@ -118,7 +124,7 @@ public struct CertificateRevocationList: Sendable {
         var issuer: DistinguishedName
         var thisUpdate: Date
         var nextUpdate: Date?
-        var revoked: Set<[UInt8]> = []
+        var revoked: [ArraySlice<UInt8>] = []
         var aki: [UInt8]?
         var crlNumber: [UInt8]?
 
@@ -148,13 +154,11 @@ public struct CertificateRevocationList: Sendable {
             }
             if index < fields.count, fields[index].identifier == .sequence {
                 let list = try take()
-                var count = 0
-                var revoked: Set<[UInt8]> = []
+                var revoked: [ArraySlice<UInt8>] = []
                 try DER.sequence(list, identifier: .sequence) { entries in
                     while let entry = entries.next() {
-                        count += 1
-                        guard count <= maximumEntries else { throw ASN1Error.invalidASN1Object(reason: "too many entries") }
-                        revoked.insert(try Self.entrySerial(entry))
+                        guard revoked.count < maximumEntries else { throw ASN1Error.invalidASN1Object(reason: "too many entries") }
+                        revoked.append(try Self.entrySerial(entry))
                     }
                 }
                 self.revoked = revoked
@@ -171,7 +175,9 @@ public struct CertificateRevocationList: Sendable {
             guard index == fields.count else { throw ASN1Error.invalidASN1Object(reason: "trailing TBSCertList fields") }
         }
 
-        private static func entrySerial(_ entry: ASN1Node) throws -> [UInt8] {
+        /// A revoked entry's serial. The revocation date and the entry extensions are validated (DER shape, time
+        /// syntax, no unknown critical extension) but not kept: revocation checking needs only the serial.
+        private static func entrySerial(_ entry: ASN1Node) throws -> ArraySlice<UInt8> {
             try DER.sequence(entry, identifier: .sequence) { nodes in
                 guard let serialNode = nodes.next(), let dateNode = nodes.next() else {
                     throw ASN1Error.invalidASN1Object(reason: "revoked entry")
@@ -179,12 +185,15 @@ public struct CertificateRevocationList: Sendable {
                 let serial = try ArraySlice<UInt8>(derEncoded: serialNode)
                 _ = try ASN1Time.date(from: dateNode)
                 if let extensionsNode = nodes.next() {
-                    try forEachExtension(extensionsNode) { oid, critical, _ in
-                        guard !critical || oid == oidReasonCode || oid == oidInvalidityDate else {
+                    try forEachExtensionNode(extensionsNode) { oidNode, critical, _ in
+                        guard critical else { return }
+                        let oid = try ASN1ObjectIdentifier(derEncoded: oidNode)
+                        guard oid == oidReasonCode || oid == oidInvalidityDate else {
                             throw PKIError(.crlUnknownCriticalExtension, "entry extension \(oid)")
                         }
                     }
                 }
+                guard nodes.next() == nil else { throw ASN1Error.invalidASN1Object(reason: "trailing revoked entry fields") }
                 return CertificateRevocationList.normalise(serial)
             }
         }
@@ -216,6 +225,17 @@ public struct CertificateRevocationList: Sendable {
             _ node: ASN1Node,
             _ body: (ASN1ObjectIdentifier, Bool, ArraySlice<UInt8>) throws -> Void
         ) throws {
+            try forEachExtensionNode(node) { oidNode, critical, value in
+                try body(try ASN1ObjectIdentifier(derEncoded: oidNode), critical, value)
+            }
+        }
+
+        /// Walks `Extensions`, handing each extension's OID node (checked to be an OBJECT IDENTIFIER; decoded by
+        /// the caller only when it needs the value), criticality and value.
+        private static func forEachExtensionNode(
+            _ node: ASN1Node,
+            _ body: (ASN1Node, Bool, ArraySlice<UInt8>) throws -> Void
+        ) throws {
             try DER.sequence(node, identifier: .sequence) { nodes in
                 var count = 0
                 while let ext = nodes.next() {
@@ -225,7 +245,9 @@ public struct CertificateRevocationList: Sendable {
                         guard let oidNode = parts.next(), var valueNode = parts.next() else {
                             throw ASN1Error.invalidASN1Object(reason: "extension")
                         }
-                        let oid = try ASN1ObjectIdentifier(derEncoded: oidNode)
+                        guard oidNode.identifier == .objectIdentifier else {
+                            throw ASN1Error.unexpectedFieldType(oidNode.identifier)
+                        }
                         var critical = false
                         if valueNode.identifier == .boolean {
                             critical = try Bool(derEncoded: valueNode)
@@ -235,7 +257,8 @@ public struct CertificateRevocationList: Sendable {
                             valueNode = next
                         }
                         let value = try ASN1OctetString(derEncoded: valueNode)
-                        try body(oid, critical, value.bytes)
+                        guard parts.next() == nil else { throw ASN1Error.invalidASN1Object(reason: "trailing extension fields") }
+                        try body(oidNode, critical, value.bytes)
                     }
                 }
             }

@@ -3,6 +3,7 @@ import Foundation
 import MAAPKI
 import MAATesting
 import MAAWire
+import SwiftASN1
 import Testing
 import X509
 
@@ -40,6 +41,43 @@ struct CRLTests {
         #expect(parsed.revokedCount > 0)
         let root = try Certificate(derEncoded: try SharedData.bytes("evidence/common/Intel_SGX_Provisioning_Certification_RootCA.cer"))
         #expect(!parsed.isSignatureValid(for: root.publicKey))  // signed by the Platform CA, not the root
+    }
+
+    /// Every serial listed in Intel's platform CRL, read independently with swift-asn1, is reported revoked
+    /// (also with a leading zero byte, compared by value); serials not listed are not.
+    @Test func everyListedSerialIsRevokedAndOnlyThose() throws {
+        let der = try crl(Self.tdx, "pck_crl")
+        let parsed = try CertificateRevocationList(derEncoded: der)
+        var serials: [[UInt8]] = []
+        let root = try DER.parse(der)
+        try DER.sequence(root, identifier: .sequence) { nodes in
+            guard let tbs = nodes.next() else { return }
+            try DER.sequence(tbs, identifier: .sequence) { fields in
+                // TBSCertList: version, signature (SEQUENCE), issuer (SEQUENCE), thisUpdate, nextUpdate,
+                // revokedCertificates (the third SEQUENCE), [0] extensions.
+                var sequences = 0
+                while let field = fields.next() {
+                    guard field.identifier == .sequence else { continue }
+                    sequences += 1
+                    guard sequences == 3, case .constructed(let entries) = field.content else { continue }
+                    for entry in entries {
+                        guard case .constructed(let parts) = entry.content, let serial = parts.first(where: { _ in true }) else {
+                            continue
+                        }
+                        serials.append(Array(try ArraySlice<UInt8>(derEncoded: serial)))
+                    }
+                }
+            }
+            while nodes.next() != nil {}  // signatureAlgorithm, signatureValue
+        }
+        #expect(!serials.isEmpty)
+        #expect(serials.count == parsed.revokedCount)
+        for serial in serials {
+            #expect(parsed.isRevoked(try Certificate.SerialNumber(bytes: serial)))
+            var other = serial
+            other[other.count - 1] ^= 0x01
+            if !serials.contains(other) { #expect(!parsed.isRevoked(try Certificate.SerialNumber(bytes: other))) }
+        }
     }
 
     @Test func rejectsTruncatedTrailingAndEmpty() throws {
