@@ -20,11 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Environment variables (used when the option is not given): ATTEST_HOST, ATTEST_PORT, ATTEST_DATA_DIR,
             ATTEST_API_TOKEN, ATTEST_PUBLIC_URL, ATTEST_COLLATERAL_TIME, ATTEST_OIDC_ISSUER, ATTEST_OIDC_JWKS,
-            ATTEST_OIDC_AUDIENCE, ATTEST_TLS_CERT, ATTEST_TLS_KEY, ATTEST_LOG_LEVEL, ATTEST_PCCS_URL, ATTEST_RSA_BACKEND.
+            ATTEST_OIDC_AUDIENCE, ATTEST_TLS_CERT, ATTEST_TLS_KEY, ATTEST_LOG_LEVEL, ATTEST_PCCS_URL, ATTEST_PCCS_ROOT_CRL_URL,
+            ATTEST_RSA_BACKEND.
             A JSON config file (--config or ATTEST_CONFIG) may set the same settings with lower precedence than
             options and environment variables: {"host", "port", "dataDir", "apiToken", "publicURL", "collateral": [..],
             "collateralTime", "oidcIssuer", "oidcJwks", "oidcAudience", "tlsCert", "tlsKey", "logLevel", "pccsURL",
-            "rsaBackend"}.
+            "pccsRootCRLURL", "rsaBackend"}.
             Roles in JWTs: "Attestation Reader", "Attestation Contributor", "Attestation Administrator"
             (also without spaces, and Attestation.Read/Write/Admin).
             """
@@ -56,6 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Fetch DCAP collateral for platforms with none stored from this PCCS / Intel PCS base URL (v4 API); fetched sets are verified, then kept in <data-dir>/collateral.")
     var pccsURL: String?
+
+    @Option(name: .customLong("pccs-root-crl-url"), help: "Where to fetch the Intel SGX Root CA CRL (DER, hex or PEM) when --pccs-url is set (default <pccs-url>/sgx/certification/v4/rootcacrl, a PCCS's path; Intel publishes it at https://certificates.trustedservices.intel.com/IntelSGXRootCA.der).")
+    var pccsRootCRLURL: String?
 
     @Option(help: "Also accept JWTs from this OpenID Connect issuer (exact iss), e.g. https://login.microsoftonline.com/TENANT/v2.0.")
     var oidcIssuer: String?
@@ -128,7 +132,9 @@ struct ServeCommand: AsyncParsableCommand {
                     collateral: collateralStore, collateralTime: collateralTime,
                     refresher: try (pccsURL ?? environment["ATTEST_PCCS_URL"]).map { url in
                         CollateralRefresher(
-                            source: PCSCollateralSource(configuration: try .init(baseURL: url)), store: collateralStore,
+                            source: PCSCollateralSource(configuration: try .init(
+                                baseURL: url, rootCACRLURL: pccsRootCRLURL ?? environment["ATTEST_PCCS_ROOT_CRL_URL"])),
+                            store: collateralStore,
                             directory: CollateralDirectory(dataDirectory: URL(fileURLWithPath: dataDir)))
                     })
             )
@@ -234,6 +240,7 @@ struct ServeConfigFile {
         "publicURL": "ATTEST_PUBLIC_URL", "collateralTime": "ATTEST_COLLATERAL_TIME", "oidcIssuer": "ATTEST_OIDC_ISSUER",
         "oidcJwks": "ATTEST_OIDC_JWKS", "oidcAudience": "ATTEST_OIDC_AUDIENCE", "tlsCert": "ATTEST_TLS_CERT",
         "tlsKey": "ATTEST_TLS_KEY", "logLevel": "ATTEST_LOG_LEVEL", "pccsURL": "ATTEST_PCCS_URL",
+        "pccsRootCRLURL": "ATTEST_PCCS_ROOT_CRL_URL",
         "rsaBackend": "ATTEST_RSA_BACKEND",
     ]
 

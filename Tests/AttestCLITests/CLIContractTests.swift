@@ -54,6 +54,23 @@ import Testing
         return (token, iat, exchanges[1].responseBody)
     }
 
+    /// `attest serve` refuses bad settings before it listens: an unknown RSA backend is a usage error (exit 2), and
+    /// PCCS URLs that are not absolute http(s) URLs stop it with the reason.
+    @Test func serveRefusesBadSettingsBeforeListening() throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("attest-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let backend = try Self.attest(["serve", "--data-dir", dataDir, "--port", "0", "--public-url", "http://127.0.0.1:1",
+                                       "--rsa-backend", "nope"])
+        #expect(backend.status == 2)
+        #expect(backend.stderr.contains("--rsa-backend"))
+        for (base, root) in [("ftp://pccs.example", "https://pccs.example/root.crl"), ("https://pccs.example", "not a url")] {
+            let run = try Self.attest(["serve", "--data-dir", dataDir, "--port", "0", "--public-url", "http://127.0.0.1:1",
+                                       "--api-token", "0123456789abcdef0123", "--pccs-url", base, "--pccs-root-crl-url", root])
+            #expect(run.status != 0, "\(base) \(root)")
+            #expect(!run.stderr.isEmpty)
+        }
+    }
+
     @Test func tokenVerifyExitCodesAndJSON() throws {
         let (token, iat, certs) = try Self.recordedTokenAndCerts()
         let jwks = try Self.temporaryFile(certs)
