@@ -163,7 +163,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "MAAWireTests", dependencies: ["MAAWire"], swiftSettings: swiftSettings),
+        .testTarget(name: "MAAWireTests", dependencies: ["MAAWire", "MAATesting"], swiftSettings: swiftSettings),
         // Runs the built `attest` executable: the command-line contracts (exit codes, JSON shapes).
         .testTarget(name: "AttestCLITests", dependencies: ["AttestCLI", "MAATesting", "MAAWire"], swiftSettings: swiftSettings),
         .testTarget(name: "MAAJOSETests", dependencies: ["MAAJOSE", "MAAModels", "MAATesting"], swiftSettings: swiftSettings),

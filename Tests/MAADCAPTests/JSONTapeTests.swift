@@ -77,7 +77,7 @@ struct JSONTapeTests {
     }
 
     @Test func mutatedDocumentsReadTheSameOnBothPaths() {
-        var rng = SplitMix(seed: 0x7A9E)
+        var rng = SplitMix64(seed: 0x7A9E)
         var fast = 0
         for bundle in Self.bundles {
             for _ in 0..<300 {

@@ -10,7 +10,7 @@ import Testing
 /// accepted; none may trap. (A crash fails the whole test process.)
 @Suite("Mutation (no trap on any input)")
 struct MutationTests {
-    static func mutate(_ input: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
+    static func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var bytes = input
         guard !bytes.isEmpty else { return [UInt8(truncatingIfNeeded: rng.next())] }
         let rounds = Int(rng.next() % 4) + 1
@@ -35,12 +35,12 @@ struct MutationTests {
     }
 
     /// Mutations concentrated in the first 1.1 KB (header, body, sizes) and the signature data.
-    static func mutateQuote(_ input: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
+    static func mutateQuote(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         mutate(input, &rng)
     }
 
     @Test func quotesAndReports() throws {
-        var rng = SplitMix(seed: 0xDCA9)
+        var rng = SplitMix64(seed: 0xDCA9)
         let verifier = DCAPVerifier()
         var accepted = 0
         var rejected = 0
@@ -67,7 +67,7 @@ struct MutationTests {
     }
 
     @Test func collateralBundles() throws {
-        var rng = SplitMix(seed: 0xC011)
+        var rng = SplitMix64(seed: 0xC011)
         let verifier = DCAPVerifier()
         let run = EvidenceRun.all[0]
         let quote = try SharedData.bytes(run.quote)
@@ -99,7 +99,7 @@ struct MutationTests {
     }
 
     @Test func parsersDirectly() throws {
-        var rng = SplitMix(seed: 0x9A55)
+        var rng = SplitMix64(seed: 0x9A55)
         let sgx = try CollateralBundle(jsonBytes: try SharedData.bytes(EvidenceRun.all[0].collateral))
         let tdx = try CollateralBundle(jsonBytes: try SharedData.bytes(EvidenceRun.all[4].collateral))
         let quote = try Quote(try SharedData.bytes(EvidenceRun.all[4].quote))
@@ -139,7 +139,7 @@ struct BundleFastPathTests {
 
     /// Whatever the fast path accepts, the general parser accepts with the same result.
     @Test func neverMoreLenient() throws {
-        var rng = SplitMix(seed: 0xFA57)
+        var rng = SplitMix64(seed: 0xFA57)
         let bytes = try SharedData.bytes(Self.files[0])
         var fast = 0
         for _ in 0..<1500 {

@@ -263,7 +263,7 @@ struct NegativePKITests {
     @Test func levelOrderDoesNotMatter() throws {
         let s = try ResignedCase.sgx()
         for transform in [{ (l: [[String: Any]]) in Array(l.reversed()) }, { (l: [[String: Any]]) in
-            var g = SplitMix(seed: 7); return l.shuffled(using: &g) }] {
+            var g = SplitMix64(seed: 7); return l.shuffled(using: &g) }] {
             let v = try s.verify(try s.quote(), try s.bundle(tcbInfo: { $0["tcbLevels"] = transform(JSONEdit.levels($0)) }))
             #expect(v.tcbStatus == .configurationAndSWHardeningNeeded)
             #expect(v.advisoryIDs == ["INTEL-SA-00289", "INTEL-SA-00615"])
@@ -421,15 +421,3 @@ struct NegativePKITests {
     }
 }
 
-/// A small deterministic PRNG (SplitMix64) for reproducible shuffles and mutations.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -68,7 +68,7 @@ struct PEMChainTests {
         for variant in variants {
             #expect(Self.shortcut(variant, 3, known) == Self.reference(variant, 3))
         }
-        var rng = SplitMix(seed: 0x9E3)
+        var rng = SplitMix64(seed: 0x9E3)
         for _ in 0..<500 {
             let mutated = MutationTests.mutate(quote, &rng)
             #expect(Self.shortcut(mutated, 3, known) == Self.reference(mutated, 3))

@@ -1,20 +1,10 @@
 import Foundation
 import MAAPolicy
+import MAATesting
 import Testing
 
 /// No input crashes the parser or the evaluator, and every input is handled in bounded time.
 @Suite struct RobustnessTests {
-    /// SplitMix64: a small deterministic PRNG, so every run mutates the same way.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let fragments: [String] = [
         "=>", "==", "!=", "<=", ">=", "<", ">", "&&", "!", "[", "]", "{", "}", "(", ")", ";", ",", ":", ".", "=",
@@ -55,7 +45,7 @@ import Testing
     }
 
     @Test func mutatedPoliciesNeverCrash() throws {
-        var rng = SplitMix64(state: 0x5EED_2026)
+        var rng = SplitMix64(seed: 0x5EED_2026)
         let seeds = Self.seeds.map { Array($0.utf8) }
         try #require(seeds.count > 50)
         let claims = IncomingClaims.sgx(debuggable: false)

@@ -10,15 +10,20 @@ struct ServiceFixture {
     static let rsa: _RSA.Signing.PrivateKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
     static let otherRSA: _RSA.Signing.PrivateKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
 
-    let store = InMemoryStore()
+    let store: any AttestationStore
     let service: AttestationService
 
-    init(evidence: EvidenceVerification = EvidenceVerification()) {
+    init(
+        store: any AttestationStore = InMemoryStore(),
+        now: @escaping @Sendable () -> Int64 = { ServiceFixture.now },
+        evidence: EvidenceVerification = EvidenceVerification()
+    ) {
+        self.store = store
         service = AttestationService(
             store: store,
             configuration: ServiceConfiguration(
                 publicBaseURL: "http://localhost:8080",
-                now: { ServiceFixture.now },
+                now: now,
                 makeSigningKey: { url, now in try SigningKeyFactory.make(instanceURL: url, now: now, key: ServiceFixture.rsa) }
             ),
             evidence: evidence

@@ -25,14 +25,7 @@ struct TPMProtocolTests {
     init(store: any AttestationStore) {
         self.store = store
         let clock = self.clock
-        service = AttestationService(
-            store: store,
-            configuration: ServiceConfiguration(
-                publicBaseURL: "http://localhost:8080",
-                now: { clock.now },
-                makeSigningKey: { url, now in try SigningKeyFactory.make(instanceURL: url, now: now, key: ServiceFixture.rsa) }
-            )
-        )
+        service = ServiceFixture(store: store, now: { clock.now }).service
     }
 
     // MARK: Helpers

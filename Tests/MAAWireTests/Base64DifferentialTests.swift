@@ -1,4 +1,5 @@
 import MAAWire
+import MAATesting
 import Testing
 
 /// The table-driven decoder (character-pair tables for whole words, per-position tables for the last groups)

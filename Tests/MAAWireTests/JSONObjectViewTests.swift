@@ -1,4 +1,5 @@
 import MAAWire
+import MAATesting
 import Testing
 
 /// `JSONObjectView` (validate in place, decode on demand) against the tree parser `JSONValue(parsing:)`, which is the
