@@ -270,6 +270,34 @@ struct TPMProtocolTests {
         }
     }
 
+    /// The same valid request sent 16 times at once: exactly one gets past the one-time-use check.
+    @Test(arguments: StoreKind.allCases)
+    func concurrentReplaysLetExactlyOneThrough(kind: StoreKind) async throws {
+        try await kind.with { store in
+            let fixture = TPMProtocolTests(store: store)
+            let instance = try await fixture.makeInstance()
+            let (challenge, context) = try await fixture.challenge(for: instance)
+            let request = Self.wrappedRequest(try Self.v1Request(challenge: challenge, context: context))
+            let codes = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        do {
+                            _ = try await fixture.send(request, to: instance)
+                            return "accepted"
+                        } catch let error as ServiceError {
+                            return error.code.name
+                        }
+                    }
+                }
+                var codes: [String] = []
+                for try await code in group { codes.append(code) }
+                return codes
+            }
+            #expect(codes.filter { $0 == ServiceError.Code.notSupported.name }.count == 1, "\(codes)")
+            #expect(codes.filter { $0 == ServiceError.Code.invalidParameter.name }.count == 15, "\(codes)")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func oneTimeUseForgetsExpiredIdentifiers(kind: StoreKind) async throws {
         try await kind.with { store in
