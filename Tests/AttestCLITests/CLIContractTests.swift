@@ -5,38 +5,10 @@ import Testing
 
 /// The `attest` command lines, exit codes and JSON shapes that automation relies on, run as a real process.
 @Suite struct CLIContractTests {
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var json: JSONValue? { try? JSONValue(parsing: stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    }
-
-    /// The built `attest` executable, beside the test bundle.
-    static let executable: URL = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("attest")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return SharedData.packageRoot.appendingPathComponent(".build/debug/attest")
-    }()
+    typealias Run = AttestProcess.Run
 
     static func attest(_ arguments: [String], stdin: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                   stderr: String(decoding: stderrData, as: UTF8.self))
+        try AttestProcess.run(arguments, stdin: stdin)
     }
 
     static func temporaryFile(_ contents: String, suffix: String = "") throws -> String {

@@ -8,46 +8,17 @@ import _CryptoExtras
 /// (0 success, 1 service or validation error, 2 usage), one JSON object with `--json`, the token from `--token` or
 /// `ATTEST_TOKEN`, and no token over http without `--allow-insecure-http`.
 @Suite(.serialized) struct RemoteCommandTests {
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var json: JSONValue? { try? JSONValue(parsing: stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    }
-
-    static let executable: URL = {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("attest")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return SharedData.packageRoot.appendingPathComponent(".build/debug/attest")
-    }()
+    typealias Run = AttestProcess.Run
 
     /// Runs `attest` on a Dispatch thread: blocking a cooperative thread would starve the in-process server.
     static func attest(_ arguments: [String], token: String? = nil) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try run(arguments, token: token) })
+                continuation.resume(with: Result {
+                    try AttestProcess.run(arguments, environment: ["ATTEST_TOKEN": token])
+                })
             }
         }
-    }
-
-    static func run(_ arguments: [String], token: String?) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["ATTEST_TOKEN"] = token
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     static func file(_ contents: [UInt8], _ suffix: String) throws -> String {
