@@ -2,7 +2,9 @@ import MAAModels
 import MAAService
 import MAAWire
 
-/// The JSON body of `POST /attest/SgxEnclave` and `/attest/OpenEnclave` (§3.1).
+/// The JSON body of `POST /attest/SgxEnclave`, `/attest/OpenEnclave` (§3.1) and `/attest/TdxVm` (MAA's
+/// AttestTdxVmRequest: `quote`, `runtimeData`, `initTimeData`, `nonce`; `draftPolicyForAttestation` is taken as for
+/// SGX).
 ///
 /// Read straight from MAAWire's strict parse of the body (one pass, no Foundation decoding on the hot path).
 /// Unknown members are ignored and `null` counts as absent, as MAA and `JSONDecoder` do.
@@ -58,18 +60,18 @@ struct AttestEnclaveBody: Sendable {
     func request(type: AttestationType) throws(HTTPFailure) -> AttestationRequest {
         let evidenceText: String
         switch type {
-        case .sgxEnclave:
+        case .sgxEnclave, .tdxVm:
             guard report == nil else { throw .badRequest("'report' is for OpenEnclave; send 'quote'") }
             guard let quote else { throw .badRequest("missing member 'quote'") }
             evidenceText = quote
         case .openEnclave:
-            guard quote == nil else { throw .badRequest("'quote' is for SgxEnclave; send 'report'") }
+            guard quote == nil else { throw .badRequest("'quote' is for SgxEnclave and TdxVm; send 'report'") }
             guard let report else { throw .badRequest("missing member 'report'") }
             evidenceText = report
         default:
             throw .badRequest("unsupported evidence type")
         }
-        let evidence = try Self.base64url(evidenceText, member: type == .sgxEnclave ? "quote" : "report")
+        let evidence = try Self.base64url(evidenceText, member: type == .openEnclave ? "report" : "quote")
         guard !evidence.isEmpty else { throw .badRequest("the evidence is empty") }
         if let nonce, nonce.utf8.count > Self.maximumNonceLength {
             throw .badRequest("'nonce' is longer than \(Self.maximumNonceLength) bytes")

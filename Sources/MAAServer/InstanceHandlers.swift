@@ -49,6 +49,7 @@ struct InstanceHandlers {
 
     private func attest(_ type: AttestationType, request: Request) async throws -> Response {
         do {
+            try Self.requireAPIVersion(supporting: type, request)
             let caller = try await responder.authenticate(request)
             try RequestInput.requireContentType(request, "application/json")
             let body = try await RequestInput.body(of: request, limit: limit)
@@ -59,12 +60,12 @@ struct InstanceHandlers {
                 responder.metrics.attestation(type: type.rawValue, outcome: "success")
                 return responder.json(TPMDataBody(data: Base64.urlEncoded(reply)))
             }
-            let attestation: AttestationRequest
             if type == .sevSnpVm {
-                throw HTTPFailure(ServiceError(.notSupported, "SevSnpVm attestation is not available in this build"))
-            } else {
-                attestation = try AttestEnclaveBody(body: body).request(type: type)
+                throw HTTPFailure(
+                    ServiceError(.notSupported, "SevSnpVm attestation is not available: this server has no SEV-SNP report verifier")
+                )
             }
+            let attestation = try AttestEnclaveBody(body: body).request(type: type)
             let result = try await service.attest(attestation, instance: instance, caller: caller)
             responder.metrics.attestation(type: type.rawValue, outcome: "success")
             return token(result)
@@ -75,6 +76,17 @@ struct InstanceHandlers {
             responder.metrics.attestation(type: type.rawValue, outcome: failure.code)
             throw failure
         }
+    }
+
+    /// SevSnpVm and TdxVm exist from api-version 2022-08-01 on: an older (known) version is refused. Versions this
+    /// build does not know but the server is configured to serve are let through.
+    static func requireAPIVersion(supporting type: AttestationType, _ request: Request) throws(HTTPFailure) {
+        guard let text = request.uri.queryParameters.get("api-version"), let version = APIVersion(rawValue: String(text)),
+            !version.supports(type)
+        else { return }
+        throw .badRequest(
+            "\(type.rawValue) is not served at api-version \(version.rawValue); use 2022-08-01", code: "InvalidApiVersionParameter"
+        )
     }
 
     /// The raw `text/plain` JWS of PUT policy and reset: exact text, not JSON-quoted.

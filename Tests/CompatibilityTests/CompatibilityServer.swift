@@ -31,19 +31,19 @@ struct CompatibilityServer: Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Runs a server and calls `body` with it.
-    static func run(_ body: @Sendable (CompatibilityServer) async throws -> Void) async throws {
+    /// - Parameter evidence: how evidence is verified; by default the Azure SDK OE report's collateral at its time.
+    static func run(
+        evidence: EvidenceVerification? = nil, _ body: @Sendable (CompatibilityServer) async throws -> Void
+    ) async throws {
         let port = try await freePort()
         let key = try instanceKey.get()
-        let collateral = CollateralStore()
-        collateral.add(try VerifiedCollateral(try CollateralBundle(jsonBytes: try SharedData.bytes(
-            "evidence/assembled-collateral/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin.run1.collateral.json"))))
         let store = InMemoryStore()
         let service = AttestationService(
             store: store,
             configuration: ServiceConfiguration(
                 publicBaseURL: "http://127.0.0.1:\(port)", now: { now },
                 makeSigningKey: { url, now in try SigningKeyFactory.make(instanceURL: url, now: now, key: key) }),
-            evidence: EvidenceVerification(collateral: collateral, collateralTime: 1_738_752_225))
+            evidence: try evidence ?? defaultEvidence())
         for (token, role) in [(adminToken, Role.admin), (readerToken, .reader)] {
             await store.addAPIToken(APITokenRecord(
                 tokenHash: StaticTokenAuthenticator.hash(token), role: role, label: role.rawValue, createdAt: 1))
@@ -76,6 +76,14 @@ struct CompatibilityServer: Sendable {
             }
             group.cancelAll()
         }
+    }
+
+    /// The Azure SDK OpenEnclave report's collateral, judged at its pinned time.
+    static func defaultEvidence() throws -> EvidenceVerification {
+        let collateral = CollateralStore()
+        collateral.add(try VerifiedCollateral(try CollateralBundle(jsonBytes: try SharedData.bytes(
+            "evidence/assembled-collateral/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin.run1.collateral.json"))))
+        return EvidenceVerification(collateral: collateral, collateralTime: 1_738_752_225)
     }
 
     /// A loopback port nothing listens on: bound once with port 0, then released.

@@ -8,15 +8,27 @@ extension AttestationService {
     /// Verifies evidence, checks runtime-data binding and the instance's accepted TCB statuses, evaluates the
     /// policy (the draft policy when given) and returns an attestation token: signed with the instance key, or
     /// unsecured for a draft policy. A policy refusal returns no token (`PolicyEvaluationError`).
+    ///
+    /// SGX quotes, OpenEnclave reports and TDX quotes (MAA's TDX EAT profile, `x-ms-attestation-type` `tdxvm`) are
+    /// attested; SEV-SNP is refused with `NotSupported` (there is no SEV-SNP verifier).
     public func attest(_ request: AttestationRequest, instance: InstanceRecord, caller: Principal) async throws -> String {
         try caller.require(.reader)
+        let attestationType: JSONValue
         switch request.type {
         case .sgxEnclave, .openEnclave:
-            break
+            attestationType = "sgx"
+        case .tdxVm:
+            attestationType = "tdxvm"
+            // MAA lists initTimeData for TdxVm but documents no binding to the TD report; none is guessed here.
+            guard request.initTimeData == nil else {
+                throw ServiceError.invalidParameter(
+                    "initTimeData is not supported for TdxVm: no binding of init-time data to a TD quote is defined; bind data with runtimeData"
+                )
+            }
         case .tpm:
             throw ServiceError.invalidParameter("TPM evidence arrives as protocol messages: use attestTPM(message:instance:caller:)")
-        case .sevSnpVm, .tdxVm:
-            throw ServiceError(.notSupported, "\(request.type.rawValue) attestation is not implemented by this server")
+        case .sevSnpVm:
+            throw ServiceError(.notSupported, "SevSnpVm attestation is not available: this server has no SEV-SNP report verifier")
         }
         let now = configuration.now()
 
@@ -95,7 +107,7 @@ extension AttestationService {
         // 6. Token claims.
         var claims = ClaimConversion.tokenClaims(verified.claims(runtimeData: binaryRuntime))
         claims["x-ms-ver"] = "1.0"
-        claims["x-ms-attestation-type"] = "sgx"
+        claims["x-ms-attestation-type"] = attestationType
         claims["x-ms-policy-hash"] = .string(policy.hash)
         if let runtimeJSON { claims["x-ms-runtime"] = runtimeJSON }
         if let initTimeJSON { claims["x-ms-inittime"] = initTimeJSON }

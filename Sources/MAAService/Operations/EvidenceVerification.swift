@@ -7,7 +7,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// How the service verifies SGX/OpenEnclave evidence: Intel DCAP with a collateral store, judged at a time.
+/// How the service verifies SGX, OpenEnclave and TDX evidence: Intel DCAP with a collateral store (SGX and TDX
+/// collateral side by side, keyed by TEE type), judged at a time.
 public struct EvidenceVerification: Sendable {
     /// The DCAP verifier (Intel root by default).
     public var verifier: DCAPVerifier
@@ -32,7 +33,7 @@ public struct EvidenceVerification: Sendable {
         self.refresher = refresher
     }
 
-    /// Verifies an SGX quote or OpenEnclave report; DCAP failures become `InvalidParameter` with the reason.
+    /// Verifies an SGX quote, OpenEnclave report or TDX quote; DCAP failures become `InvalidParameter` with the reason.
     /// - Parameter tcbEvaluationDataNumber: the policy's TCB baseline (`x-ms-sgx-tcbidentifier`); `nil` takes the
     ///   newest collateral current at the verification time.
     func verify(
@@ -59,14 +60,20 @@ public struct EvidenceVerification: Sendable {
         _ type: AttestationType, evidence: [UInt8], at time: Date, tcbEvaluationDataNumber: Int64?
     ) throws(DCAPError) -> VerifiedQuote {
         switch type {
-        case .sgxEnclave:
-            return try verifier.verify(quote: evidence, store: collateral, at: time, tcbEvaluationDataNumber: tcbEvaluationDataNumber)
+        case .sgxEnclave, .tdxVm:
+            // A raw quote names its TEE in the header; it must be the one the endpoint attests.
+            let verified = try verifier.verify(quote: evidence, store: collateral, at: time, tcbEvaluationDataNumber: tcbEvaluationDataNumber)
+            let expected: TEEType = type == .tdxVm ? .tdx : .sgx
+            guard verified.quote.teeType == expected else {
+                throw DCAPError(.unsupportedTeeType, "a \(verified.quote.teeType.rawValue.uppercased()) quote was sent to /attest/\(type.rawValue)")
+            }
+            return verified
         case .openEnclave:
             return try verifier.verify(
                 openEnclaveReport: evidence, store: collateral, at: time, tcbEvaluationDataNumber: tcbEvaluationDataNumber
             )
         default:
-            throw DCAPError(.unsupportedTeeType, "not SGX evidence")
+            throw DCAPError(.unsupportedTeeType, "\(type.rawValue) evidence is not a DCAP quote")
         }
     }
 }
