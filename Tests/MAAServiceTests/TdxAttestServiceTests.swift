@@ -4,6 +4,7 @@ import MAAPolicy
 import MAAService
 import MAATesting
 import MAAWire
+import Synchronization
 import Testing
 
 /// `/attest/TdxVm` in the service core, on real TDX quotes with their collateral at pinned times.
@@ -240,6 +241,50 @@ struct TdxAttestServiceTests {
         await #expect(throws: ServiceError(.policyEvaluationError, "")) {
             try await fixture.service.attest(try Self.request(draft: refusing), instance: instance, caller: Self.reader)
         }
+    }
+
+    /// A collateral source serving one bundle file, recording what it was asked for.
+    final class FileCollateralSource: CollateralSource {
+        let path: String
+        let requests = Mutex<[CollateralKey]>([])
+        init(_ path: String) { self.path = path }
+        func fetchCollateral(for key: CollateralKey) async throws -> CollateralBundle {
+            requests.withLock { $0.append(key) }
+            return try CollateralBundle(jsonBytes: try SharedData.bytes(path))
+        }
+    }
+
+    @Test func tdxCollateralIsFetchedThroughTheRefresherOnceAndThenStored() async throws {
+        let store = CollateralStore()
+        let source = FileCollateralSource(Self.collateral)
+        let fixture = ServiceFixture(evidence: EvidenceVerification(
+            collateral: store, collateralTime: Self.time, refresher: CollateralRefresher(source: source, store: store)
+        ))
+        let instance = try await fixture.instance("aad", .aad)
+        for _ in 0..<2 {
+            let token = try await fixture.service.attest(try Self.request(), instance: instance, caller: Self.reader)
+            let claims = try await fixture.validatedClaims(token, instance: instance)
+            #expect(claims["attester_tcb_status"]?.stringValue == "UpToDate")
+        }
+        let asked = source.requests.withLock { $0 }
+        #expect(asked.count == 1)
+        #expect(asked.first?.teeType == .tdx)
+        #expect(asked.first.map { Hex.encodeUppercase($0.fmspc) } == "B0C06F000000")
+        #expect(store.all.count == 1)
+    }
+
+    @Test func aSourceServingSgxCollateralForATdxPlatformDoesNotHelp() async throws {
+        let store = CollateralStore()
+        let source = FileCollateralSource(AttestServiceTests.sgxCollateral)
+        let fixture = ServiceFixture(evidence: EvidenceVerification(
+            collateral: store, collateralTime: Self.time, refresher: CollateralRefresher(source: source, store: store)
+        ))
+        let instance = try await fixture.instance("aad", .aad)
+        await #expect(throws: ServiceError(.invalidParameter, "")) {
+            try await fixture.service.attest(try Self.request(), instance: instance, caller: Self.reader)
+        }
+        #expect(source.requests.withLock { $0.count } == 1)
+        #expect(store.all.isEmpty)
     }
 
     @Test func sevSnpIsStillNotSupported() async throws {
