@@ -57,6 +57,27 @@ import Testing
         }
     }
 
+    @Test func theAttestTdxCommandGetsAValidatedToken() async throws {
+        try await CompatibilityServer.run(evidence: try Self.evidence()) { server in
+            let quote = SharedData.url("evidence/tdx/dcapqvl_tdx_quote.bin").path
+            let remote = RemoteCommandTests.remote(server, "aad1")
+            let json = try await RemoteCommandTests.attest(
+                ["tdx", "--quote", quote, "--nonce", "cli-nonce", "--json"] + remote, token: CompatibilityServer.readerToken)
+            #expect(json.status == 0, "\(json.stderr)")
+            #expect(json.json?["unsecured"] == .bool(false))
+            #expect(json.json?["claims"]?["tdx_mrtd"]?.stringValue == Self.mrtd)
+            #expect(json.json?["claims"]?["x-ms-attestation-type"]?.stringValue == "tdxvm")
+            #expect(json.json?["claims"]?["nonce"]?.stringValue == "cli-nonce")
+            // A tampered quote: the service refuses it, exit 1.
+            var flipped = try Self.quote
+            flipped[200] ^= 0x01
+            let tampered = try await RemoteCommandTests.attest(
+                ["tdx", "--quote", try RemoteCommandTests.file(flipped, ".bin")] + remote, token: CompatibilityServer.readerToken)
+            #expect(tampered.status == 1, "\(tampered.stderr)")
+            #expect(tampered.stderr.contains("InvalidParameter"))
+        }
+    }
+
     @Test func draftPoliciesAndRefusalsOverHTTP() async throws {
         try await CompatibilityServer.run(evidence: try Self.evidence()) { server in
             let client = try Self.client(server)
