@@ -23,10 +23,10 @@ public struct BoundData: Sendable, Hashable {
     }
 }
 
-/// A typed attestation request (SGX quote, OpenEnclave report, …), already decoded from the wire.
+/// A typed attestation request (SGX quote, OpenEnclave report, TDX quote), already decoded from the wire.
 public struct AttestationRequest: Sendable, Hashable {
     public var type: AttestationType
-    /// The raw evidence: the SGX quote (`quote`) or the OpenEnclave report (`report`).
+    /// The raw evidence: the SGX or TDX quote (`quote`) or the OpenEnclave report (`report`).
     public var evidence: [UInt8]
     public var runtimeData: BoundData?
     public var initTimeData: BoundData?
