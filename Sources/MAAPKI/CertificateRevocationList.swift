@@ -42,7 +42,32 @@ public struct CertificateRevocationList: Sendable {
     private static let oidInvalidityDate: ASN1ObjectIdentifier = [2, 5, 29, 24]
 
     /// Parses a DER `CertificateList`. At most `maximumEntries` revoked entries are accepted.
+    ///
+    /// CRLs in Intel's profile take a single strict pass over the bytes (``CRLFastPath``); anything else, valid or
+    /// not, goes through the general swift-asn1 parser, which gives the same result for what the fast pass accepts.
     public init(derEncoded der: [UInt8], maximumEntries: Int = 100_000) throws(PKIError) {
+        if let parts = CRLFastPath.parse(der, maximumEntries: maximumEntries) {
+            self.init(der: der, parts: parts)
+        } else {
+            try self.init(generalParsing: der, maximumEntries: maximumEntries)
+        }
+    }
+
+    private init(der: [UInt8], parts: CRLFastPath.Parts) {
+        self.derBytes = der
+        self.tbsBytes = der[parts.tbs]
+        self.signatureBytes = parts.signature
+        self.signatureAlgorithm = parts.algorithm
+        self.issuer = parts.issuer
+        self.thisUpdate = parts.thisUpdate
+        self.nextUpdate = parts.nextUpdate
+        self.revokedSerials = parts.revoked
+        self.authorityKeyIdentifier = parts.aki
+        self.crlNumber = parts.crlNumber
+    }
+
+    /// The general parser (swift-asn1 node tree), for any CRL; the reference the fast path is tested against.
+    init(generalParsing der: [UInt8], maximumEntries: Int = 100_000) throws(PKIError) {
         guard !der.isEmpty else { throw PKIError(.crlMalformed, "empty CRL") }
         do {
             let root = try DER.parse(der)
