@@ -16,6 +16,55 @@ public enum PEMCertificates {
         while let last = bytes.last, last == 0 { bytes.removeLast() }
         var blocks: [[UInt8]] = []
         var index = 0
+        // One buffer for the base64 text of every block (the body with whitespace removed).
+        var base64 = [UInt8](repeating: 0, count: bytes.count)
+        while true {
+            while index < bytes.count, isWhitespace(bytes[index]) { index += 1 }
+            if index == bytes.count { break }
+            guard hasPrefix(bytes, begin, at: index) else {
+                throw PKIError(.pemMalformed, "unexpected text at offset \(index)")
+            }
+            // The body runs to the first '-', which must start the END line ('-' is not base64).
+            var cursor = index + begin.count
+            var count = 0
+            bytes.withUnsafeBufferPointer { input in
+                base64.withUnsafeMutableBufferPointer { output in
+                    while cursor < input.count {
+                        let byte = input[cursor]
+                        if byte == UInt8(ascii: "-") { break }
+                        output[count] = byte
+                        count &+= isWhitespace(byte) ? 0 : 1
+                        cursor &+= 1
+                    }
+                }
+            }
+            guard cursor < bytes.count else { throw PKIError(.pemMalformed, "unterminated certificate block") }
+            guard hasPrefix(bytes, end, at: cursor) else {
+                throw PKIError(.pemMalformed, "invalid base64 in certificate block: '-' before the END line")
+            }
+            let der: [UInt8]
+            do {
+                der = try base64.withUnsafeBytes { raw throws(WireError) in
+                    try Base64.decode(bytes: UnsafeRawBufferPointer(rebasing: raw.prefix(count)), alphabet: .standard)
+                }
+            } catch {
+                throw PKIError(.pemMalformed, "invalid base64 in certificate block: \(error)")
+            }
+            guard !der.isEmpty else { throw PKIError(.pemMalformed, "empty certificate block") }
+            blocks.append(der)
+            guard blocks.count <= maximumCount else { throw PKIError(.pemMalformed, "more than \(maximumCount) certificates") }
+            index = cursor + end.count
+        }
+        return blocks
+    }
+
+    /// The straightforward reading of ``derBlocks(_:maximumCount:)`` (search for the END line, then decode the
+    /// body without its whitespace): the reference the one-pass reader is tested against.
+    static func referenceDERBlocks(_ text: some Collection<UInt8>, maximumCount: Int = 8) throws(PKIError) -> [[UInt8]] {
+        var bytes = Array(text)
+        while let last = bytes.last, last == 0 { bytes.removeLast() }
+        var blocks: [[UInt8]] = []
+        var index = 0
         while true {
             while index < bytes.count, isWhitespace(bytes[index]) { index += 1 }
             if index == bytes.count { break }
@@ -27,7 +76,6 @@ public enum PEMCertificates {
                 throw PKIError(.pemMalformed, "unterminated certificate block")
             }
             var base64: [UInt8] = []
-            base64.reserveCapacity(endIndex - bodyStart)
             for byte in bytes[bodyStart..<endIndex] where !isWhitespace(byte) { base64.append(byte) }
             let der: [UInt8]
             do {
