@@ -59,11 +59,13 @@ public struct VerifiedCollateral: Sendable {
         for (chain, name) in [(tcbChain, "TCB Info"), (qeChain, "QE Identity")] where rootCRL.isRevoked(chain[0].serialNumber) {
             throw DCAPError(.certificateRevoked(.tcbSigning), "\(name) signing certificate is revoked")
         }
-        // Step 4: TCB Info signature over the exact bytes, then parse.
-        try Self.checkSignature(bundle.tcbInfoSignature, over: bundle.tcbInfo, by: tcbChain[0], doc: .tcbInfo)
+        // Step 4: TCB Info signature over the exact bytes, then parse. (The digest is also the reported hash.)
+        let tcbInfoDigest = SHA256.hash(data: bundle.tcbInfo)
+        let qeIdentityDigest = SHA256.hash(data: bundle.qeIdentity)
+        try Self.checkSignature(bundle.tcbInfoSignature, over: tcbInfoDigest, by: tcbChain[0], doc: .tcbInfo)
         let tcbInfo = try TCBInfo(jsonBytes: bundle.tcbInfo)
         // Step 5: QE Identity.
-        try Self.checkSignature(bundle.qeIdentitySignature, over: bundle.qeIdentity, by: qeChain[0], doc: .qeIdentity)
+        try Self.checkSignature(bundle.qeIdentitySignature, over: qeIdentityDigest, by: qeChain[0], doc: .qeIdentity)
         let qeIdentity = try QEIdentity(jsonBytes: bundle.qeIdentity)
         guard qeIdentity.id == tcbInfo.id else {
             throw DCAPError(.collateralTypeMismatch(.qeIdentity), "QE Identity is for \(qeIdentity.id), TCB Info for \(tcbInfo.id)")
@@ -118,11 +120,13 @@ public struct VerifiedCollateral: Sendable {
         self.rootParsed = tcbChainDER.count == 2 ? ParsedCertificate(derBytes: tcbChainDER[1], certificate: tcbChain[1]) : nil
         self.pckCAKind = kind
         let rootCRLHash = Hex.encode(SHA256.hash(data: bundle.rootCACRL))
+        let tcbInfoCertsHash = Hex.encode(SHA256.hash(data: Array(bundle.tcbInfoIssuerChain.utf8)))
         self.hashes = CollateralHashes(
-            tcbInfoHash: Hex.encode(SHA256.hash(data: bundle.tcbInfo)),
-            qeIDHash: Hex.encode(SHA256.hash(data: bundle.qeIdentity)),
-            tcbInfoCertsHash: Hex.encode(SHA256.hash(data: Array(bundle.tcbInfoIssuerChain.utf8))),
-            qeIDCertsHash: Hex.encode(SHA256.hash(data: Array(bundle.qeIdentityIssuerChain.utf8))),
+            tcbInfoHash: Hex.encode(tcbInfoDigest),
+            qeIDHash: Hex.encode(qeIdentityDigest),
+            tcbInfoCertsHash: tcbInfoCertsHash,
+            qeIDCertsHash: bundle.qeIdentityIssuerChain == bundle.tcbInfoIssuerChain
+                ? tcbInfoCertsHash : Hex.encode(SHA256.hash(data: Array(bundle.qeIdentityIssuerChain.utf8))),
             tcbInfoCRLHash: rootCRLHash,
             qeIDCRLHash: rootCRLHash
         )
@@ -181,10 +185,11 @@ public struct VerifiedCollateral: Sendable {
         return (chain, der)
     }
 
-    private static func checkSignature(_ signature: [UInt8], over body: [UInt8], by signer: Certificate, doc: CollateralDocument) throws(DCAPError) {
+    /// Checks an ECDSA P-256 signature whose message digest, SHA-256 of the exact body bytes, is `digest`.
+    private static func checkSignature(_ signature: [UInt8], over digest: SHA256Digest, by signer: Certificate, doc: CollateralDocument) throws(DCAPError) {
         guard let key = P256.Signing.PublicKey(signer.publicKey),
             let sig = try? P256.Signing.ECDSASignature(rawRepresentation: signature),
-            key.isValidSignature(sig, for: body)
+            key.isValidSignature(sig, for: digest)
         else { throw DCAPError(.collateralSignatureInvalid(doc), "signature does not verify over the exact body bytes") }
     }
 }
