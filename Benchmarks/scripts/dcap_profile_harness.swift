@@ -1,0 +1,34 @@
+// A synchronous driver for instruction counting under callgrind (valgrind cannot run Swift's async main, so the
+// package-benchmark runner itself cannot be profiled). Built and run by `dcap-callgrind.sh`; not part of any package.
+// Usage: dcap-profile-harness EVIDENCE_DIR sgx|tdx|sgx-steady|tdx-steady ITERATIONS
+import Foundation
+import MAADCAP
+
+@inline(never) func consume<T>(_ value: T) { withExtendedLifetime(value) {} }
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4, let count = Int(arguments[3]) else {
+    fatalError("usage: dcap-profile-harness EVIDENCE_DIR sgx|tdx|sgx-steady|tdx-steady ITERATIONS")
+}
+let evidence = URL(fileURLWithPath: arguments[1])
+let mode = arguments[2]
+let (quotePath, collateralPath, time): (String, String, TimeInterval) =
+    mode.hasPrefix("tdx")
+    ? ("tdx/dcapqvl_tdx_quote.bin", "tdx/dcapqvl_tdx_quote_collateral.json", 1_752_919_234)
+    : ("sgx-dcap/dcapqvl_sgx_quote.bin", "sgx-dcap/dcapqvl_sgx_quote_collateral.json", 1_752_919_277)
+guard let quoteData = FileManager.default.contents(atPath: evidence.appendingPathComponent(quotePath).path),
+    let collateralData = FileManager.default.contents(atPath: evidence.appendingPathComponent(collateralPath).path)
+else { fatalError("evidence files missing under \(evidence.path)") }
+let quote = Array(quoteData)
+let json = Array(collateralData)
+let now = Date(timeIntervalSince1970: time)
+let steadyVerifier = DCAPVerifier()
+let steadyCollateral = try VerifiedCollateral(CollateralBundle(jsonBytes: json))
+for _ in 0..<count {
+    if mode.hasSuffix("steady") {
+        consume(try steadyVerifier.verify(quote: quote, collateral: steadyCollateral, at: now))
+    } else {
+        let verifier = DCAPVerifier(options: .init(chainCacheCapacity: 0))
+        consume(try verifier.verify(quote: quote, collateral: CollateralBundle(jsonBytes: json), at: now))
+    }
+}
