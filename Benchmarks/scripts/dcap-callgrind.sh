@@ -10,10 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-40}
 modes=("$@"); [ ${#modes[@]} -eq 0 ] && modes=(sgx tdx)
-swift build -c release --product DCAPBenchmarks 2>&1 | grep -E "error" || true
-release=$(swift build -c release --show-bin-path)
 cg=$PWD/.build/cg-dcap
 mkdir -p "$cg"
+swift build -c release --product DCAPBenchmarks >"$cg/build.log" 2>&1 || { tail -30 "$cg/build.log"; exit 1; }
+release=$(swift build -c release --show-bin-path)
 for lib in $(ldd "$release/DCAPBenchmarks" | awk '/\/usr\/lib\/swift\//{print $3}'); do
     [ -f "$cg/$(basename "$lib")" ] || { cp "$lib" "$cg/" && strip --strip-debug "$cg/$(basename "$lib")"; }
 done

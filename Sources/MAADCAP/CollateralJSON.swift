@@ -12,30 +12,47 @@ struct CollateralJSON {
         case tape(JSONTape, Int)
     }
 
-    private let backing: Backing
-    let doc: CollateralDocument
-    let path: String
+    /// Where an object sits in the document, spelled out only for an error message.
+    indirect enum Location: CustomStringConvertible {
+        case root
+        case member(Location, StaticString)
+        case element(Location, StaticString, Int)
 
-    init(_ value: JSONValue?, doc: CollateralDocument, path: String) throws(DCAPError) {
-        guard let object = value?.objectValue else { throw DCAPError(.collateralMalformed(doc), "\(path) is not an object") }
-        self.backing = .tree(object)
-        self.doc = doc
-        self.path = path
+        var description: String {
+            switch self {
+            case .root: "$"
+            case .member(let parent, let key): "\(parent).\(key)"
+            case .element(let parent, let key, let index): "\(parent).\(key)[\(index)]"
+            }
+        }
     }
 
-    private init(tape: JSONTape, node: Int?, doc: CollateralDocument, path: @autoclosure () -> String) throws(DCAPError) {
+    private let backing: Backing
+    let doc: CollateralDocument
+    let location: Location
+    /// The object's path in the document (`$.tcbLevels[2].tcb`).
+    var path: String { location.description }
+
+    init(_ value: JSONValue?, doc: CollateralDocument, location: Location) throws(DCAPError) {
+        guard let object = value?.objectValue else { throw DCAPError(.collateralMalformed(doc), "\(location) is not an object") }
+        self.backing = .tree(object)
+        self.doc = doc
+        self.location = location
+    }
+
+    private init(tape: JSONTape, node: Int?, doc: CollateralDocument, location: Location) throws(DCAPError) {
         guard let node, tape.nodes[node].kind == .object else {
-            throw DCAPError(.collateralMalformed(doc), "\(path()) is not an object")
+            throw DCAPError(.collateralMalformed(doc), "\(location) is not an object")
         }
         self.backing = .tape(tape, node)
         self.doc = doc
-        self.path = path()
+        self.location = location
     }
 
     /// Parses a document; `fastPath: false` forces the general parser (tests compare the two).
     static func parse(_ bytes: [UInt8], doc: CollateralDocument, fastPath: Bool = true) throws(DCAPError) -> CollateralJSON {
         if fastPath, let tape = JSONTape.parse(bytes, maxDepth: 16, maxBytes: 1 << 20) {
-            return try CollateralJSON(tape: tape, node: 0, doc: doc, path: "$")
+            return try CollateralJSON(tape: tape, node: 0, doc: doc, location: .root)
         }
         let value: JSONValue
         do {
@@ -43,7 +60,7 @@ struct CollateralJSON {
         } catch {
             throw DCAPError(.collateralMalformed(doc), "invalid JSON: \(error)")
         }
-        return try CollateralJSON(value, doc: doc, path: "$")
+        return try CollateralJSON(value, doc: doc, location: .root)
     }
 
     func fail(_ key: StaticString, _ what: String) -> DCAPError {
@@ -102,8 +119,9 @@ struct CollateralJSON {
 
     func object(_ key: StaticString) throws(DCAPError) -> CollateralJSON {
         switch backing {
-        case .tree(let object): return try CollateralJSON(object[key.description], doc: doc, path: "\(path).\(key)")
-        case .tape(let tape, let node): return try CollateralJSON(tape: tape, node: tape.member(key, of: node), doc: doc, path: "\(path).\(key)")
+        case .tree(let object): return try CollateralJSON(object[key.description], doc: doc, location: .member(location, key))
+        case .tape(let tape, let node):
+            return try CollateralJSON(tape: tape, node: tape.member(key, of: node), doc: doc, location: .member(location, key))
         }
     }
 
@@ -127,12 +145,12 @@ struct CollateralJSON {
         switch backing {
         case .tree(let object):
             for (index, element) in (object[key.description]?.arrayValue ?? []).enumerated() {
-                result.append(try CollateralJSON(element, doc: doc, path: "\(path).\(key)[\(index)]"))
+                result.append(try CollateralJSON(element, doc: doc, location: .element(location, key, index)))
             }
         case .tape(let tape, let node):
             guard let array = tape.member(key, of: node) else { throw fail(key, "missing or not an array") }
             for (index, element) in tape.elements(of: array).enumerated() {
-                result.append(try CollateralJSON(tape: tape, node: element, doc: doc, path: "\(path).\(key)[\(index)]"))
+                result.append(try CollateralJSON(tape: tape, node: element, doc: doc, location: .element(location, key, index)))
             }
         }
         return result

@@ -29,18 +29,13 @@ enum FlatJSONObject {
             let count = b.count
             let start = i + 1
             // Up to the first escape: only validate.
-            var j = start
-            while j < count {
-                let c = base[j]
-                if c == UInt8(ascii: "\"") {
-                    i = j + 1
-                    return Array(UnsafeBufferPointer(start: base + start, count: j - start))
-                }
-                if c == UInt8(ascii: "\\") { break }
-                guard c >= 0x20, c < 0x80 else { return nil }
-                j += 1
-            }
+            let j = JSONScan.plainRunEnd(base, start, count)
             guard j < count else { return nil }
+            if base[j] == UInt8(ascii: "\"") {
+                i = j + 1
+                return Array(UnsafeBufferPointer(start: base + start, count: j - start))
+            }
+            guard base[j] == UInt8(ascii: "\\") else { return nil }
             // From there: validate and copy with the escapes decoded, in one pass, into a buffer sized for the rest
             // of the input; then trim it to size.
             var failed = false
@@ -55,27 +50,33 @@ enum FlatJSONObject {
                 dst.update(from: base + start, count: n)
                 var k = j
                 while true {
+                    // Plain words are copied eight bytes at a time (the output never runs ahead of the input, and
+                    // the buffer holds as many bytes as the rest of the input); then byte by byte up to the next
+                    // quote, which ends the string, or backslash, which starts an escape.
+                    while count - k >= 8 {
+                        let w = JSONScan.word(base, k)
+                        if JSONScan.hasSpecial(w) { break }
+                        UnsafeMutableRawPointer(dst + n).storeBytes(of: w.littleEndian, as: UInt64.self)
+                        k += 8
+                        n += 8
+                    }
+                    while k < count, JSONScan.isPlain(base[k]) {
+                        dst[n] = base[k]
+                        k += 1
+                        n += 1
+                    }
                     guard k < count else {
                         failed = true
                         return
                     }
                     let c = base[k]
                     if c == UInt8(ascii: "\"") { break }
-                    if c == UInt8(ascii: "\\") {
-                        guard k + 1 < count, let unescaped = Self.unescape(base[k + 1]) else {
-                            failed = true
-                            return
-                        }
-                        dst[n] = unescaped
-                        k += 2
-                    } else {
-                        guard c >= 0x20, c < 0x80 else {
-                            failed = true
-                            return
-                        }
-                        dst[n] = c
-                        k += 1
+                    guard c == UInt8(ascii: "\\"), k + 1 < count, let unescaped = Self.unescape(base[k + 1]) else {
+                        failed = true
+                        return
                     }
+                    dst[n] = unescaped
+                    k += 2
                     n += 1
                 }
                 end = k
@@ -92,6 +93,7 @@ enum FlatJSONObject {
             }
         }
 
+        @inline(__always)
         static func unescape(_ c: UInt8) -> UInt8? {
             switch c {
             case UInt8(ascii: "\""): 0x22

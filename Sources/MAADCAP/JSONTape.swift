@@ -93,19 +93,13 @@ final class JSONTape {
 
         mutating func string() -> Bool {
             let start = i + 1  // after the opening quote
-            var j = start
-            while j < b.count {
-                let c = b[j]
-                if c == UInt8(ascii: "\"") {
-                    nodes.append(Node(kind: .string, start: start, end: j, next: nodes.count + 1, value: 0))
-                    i = j + 1
-                    return true
-                }
-                // Escapes, control bytes and non-ASCII go to the general parser.
-                guard c >= 0x20, c < 0x80, c != UInt8(ascii: "\\") else { return false }
-                j += 1
-            }
-            return false
+            guard let base = b.baseAddress else { return false }
+            // Escapes, control bytes and non-ASCII go to the general parser.
+            let j = JSONScan.plainRunEnd(base, start, b.count)
+            guard j < b.count, b[j] == UInt8(ascii: "\"") else { return false }
+            nodes.append(Node(kind: .string, start: start, end: j, next: nodes.count + 1, value: 0))
+            i = j + 1
+            return true
         }
 
         mutating func integer() -> Bool {
