@@ -31,7 +31,7 @@ let package = Package(
         ]),
         benchmarkTarget("DCAPBenchmarks", ["MAADCAP"]),
         benchmarkTarget("PolicyBenchmarks", ["MAAPolicy"]),
-        benchmarkTarget("ServiceBenchmarks", ["MAADCAP", "MAAJOSE", "MAAService"], extra: [
+        benchmarkTarget("ServiceBenchmarks", ["MAADCAP", "MAAJOSE", "MAAService", "MAAWire"], extra: [
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),

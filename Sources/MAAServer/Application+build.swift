@@ -28,7 +28,7 @@ public func buildApplication(
         configuration: configuration,
         metrics: metrics
     )
-    var server: HTTPServerBuilder = .http1()
+    var server = HTTPServerBuilder { responder in EventLoopPinnedChannel(HTTP1Channel(responder: responder)) }
     if let tls = configuration.tls {
         let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath)
         let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
@@ -36,7 +36,9 @@ public func buildApplication(
             certificateChain: chain.map { .certificate($0) },
             privateKey: .privateKey(key)
         )
-        server = try .tls(.http1(), tlsConfiguration: tlsConfiguration)
+        server = HTTPServerBuilder { responder in
+            EventLoopPinnedChannel(try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: tlsConfiguration))
+        }
     }
     return Application(
         responder: responder,
