@@ -8,7 +8,6 @@ import MAAWire
 struct InstanceHandlers {
     let responder: MAAResponder
     let instance: InstanceRecord
-    let logger: Logger
 
     var service: AttestationService { responder.service }
     var limit: Int { responder.configuration.maximumBodySize }

@@ -16,25 +16,25 @@ struct MAAResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = RequestIDGenerator.next()
         let clientRequestID = RequestInput.clientRequestID(request)
-        var logger = context.logger
-        logger[metadataKey: "request.id"] = .string(requestID)
-        if let clientRequestID { logger[metadataKey: "client.request.id"] = .string(clientRequestID) }
+        // The ids go into each log record's metadata only when one is written: setting them on the logger would
+        // re-render its metadata on every request even when nothing is logged.
+        let log = RequestLog(logger: context.logger, requestID: requestID, clientRequestID: clientRequestID)
 
         var label = "unknown"
         var response: Response
         do {
-            response = try await route(request, logger: logger, label: &label)
+            response = try await route(request, log: log, label: &label)
         } catch let failure as HTTPFailure {
             response = failure.response
         } catch let error as ServiceError {
             if error.code == .storageFailure {
-                logger.error("storage failure", metadata: ["error": "\(error)"])
+                log.log(.error, "storage failure", ["error": "\(error)"])
             }
             response = HTTPFailure(error).response
         } catch {
-            logger.error("unexpected error", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
+            log.log(.error, "unexpected error", ["error.type": "\(String(reflecting: type(of: error)))"])
             response = HTTPFailure.internalError.response
         }
         response.headers[.requestID] = requestID
@@ -45,9 +45,9 @@ struct MAAResponder: HTTPResponder {
         metrics.request(
             method: request.method.rawValue, route: label, status: response.status.code, nanoseconds: nanoseconds
         )
-        logger.info(
-            "request",
-            metadata: [
+        log.log(
+            .info, "request",
+            [
                 "http.method": .string(request.method.rawValue), "route": .string(label),
                 "http.status": .stringConvertible(response.status.code),
             ]
@@ -57,7 +57,7 @@ struct MAAResponder: HTTPResponder {
 
     // MARK: Routing
 
-    private func route(_ request: Request, logger: Logger, label: inout String) async throws -> Response {
+    private func route(_ request: Request, log: RequestLog, label: inout String) async throws -> Response {
         guard let components = RoutePath.components(request.uri.path) else { throw Self.notFound }
 
         // Server-wide routes.
@@ -73,7 +73,7 @@ struct MAAResponder: HTTPResponder {
                 _ = try await service.store.instances()
                 return json(StatusBody(status: "ready"))
             } catch {
-                logger.warning("readiness check failed", metadata: ["error": "\(error)"])
+                log.log(.warning, "readiness check failed", ["error": "\(error)"])
                 return json(StatusBody(status: "unavailable"), status: .serviceUnavailable)
             }
         case "metrics" where components.count == 1:
@@ -108,7 +108,7 @@ struct MAAResponder: HTTPResponder {
         label = endpoint.label(method: request.method.rawValue)
         try requireMethod(request, endpoint.allowedMethods)
         if endpoint.requiresAPIVersion { try requireAPIVersion(request) }
-        let handlers = InstanceHandlers(responder: self, instance: instance, logger: logger)
+        let handlers = InstanceHandlers(responder: self, instance: instance)
         return try await handlers.handle(endpoint, request: request)
     }
 
@@ -126,7 +126,7 @@ struct MAAResponder: HTTPResponder {
     }
 
     func requireAPIVersion(_ request: Request) throws(HTTPFailure) {
-        let values = request.uri.queryParameters.getAll("api-version")
+        let values = HeaderValue.queryValues(request.uri.query.map { $0[...] } ?? "", name: "api-version")
         guard let version = values.first else {
             throw .badRequest(
                 "the api-version query parameter is required", code: "MissingApiVersionParameter"
@@ -169,5 +169,24 @@ extension HTTPFailure {
         var headers = extraHeaders
         headers[.contentType] = JSONBody.contentType
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Logging for one request: its ids are added to a record's metadata only when the record is written.
+struct RequestLog {
+    let logger: Logger
+    let requestID: String
+    let clientRequestID: String?
+
+    func log(_ level: Logger.Level, _ message: @autoclosure () -> Logger.Message, _ metadata: @autoclosure () -> Logger.Metadata) {
+        logger.log(
+            level: level, message(),
+            metadata: {
+                var all = metadata()
+                all["request.id"] = .string(requestID)
+                if let clientRequestID { all["client.request.id"] = .string(clientRequestID) }
+                return all
+            }()
+        )
     }
 }

@@ -21,14 +21,11 @@ enum RequestInput {
     }
 
     /// Requires the media type (ignoring parameters such as `charset`) to be `expected`.
-    static func requireContentType(_ request: Request, _ expected: String) throws(HTTPFailure) {
+    static func requireContentType(_ request: Request, _ expected: StaticString) throws(HTTPFailure) {
         guard let value = request.headers[.contentType] else {
             throw HTTPFailure(.unsupportedMediaType, code: "UnsupportedMediaType", message: "Content-Type \(expected) is required")
         }
-        let mediaType = value.split(separator: ";", maxSplits: 1).first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
-        }
-        guard mediaType == expected else {
+        guard HeaderValue.equalsIgnoringCase(HeaderValue.mediaType(value), expected) else {
             throw HTTPFailure(.unsupportedMediaType, code: "UnsupportedMediaType", message: "Content-Type must be \(expected)")
         }
     }
@@ -51,11 +48,8 @@ enum RequestInput {
 
     /// The bearer token of the Authorization header, if that header is a bearer credential.
     static func bearerToken(_ request: Request) -> String? {
-        guard let value = request.headers[.authorization] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        guard let value = request.headers[.authorization], let token = HeaderValue.bearerToken(value) else { return nil }
+        return String(token)
     }
 }
 
