@@ -1,13 +1,17 @@
 // A synchronous driver for instruction counting under callgrind (valgrind cannot run Swift's async main, so the
 // package-benchmark runner itself cannot be profiled). Built and run by `dcap-callgrind.sh`; not part of any package.
-// Usage: dcap-profile-harness EVIDENCE_DIR sgx|tdx|sgx-steady|tdx-steady ITERATIONS
+// Usage: dcap-profile-harness EVIDENCE_DIR sgx|tdx|sgx-steady|tdx-steady ITERATIONS [time]
+// With `time`, each iteration is timed (monotonic clock) and the 10th percentile and median are printed in µs: a
+// quick A/B on a shared machine (the low percentiles move little with load); the published figures come from
+// package-benchmark (`dcap-compare.sh`).
+import Dispatch
 import Foundation
 import MAADCAP
 
 @inline(never) func consume<T>(_ value: T) { withExtendedLifetime(value) {} }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, let count = Int(arguments[3]) else {
+guard arguments.count == 4 || arguments.count == 5, let count = Int(arguments[3]) else {
     fatalError("usage: dcap-profile-harness EVIDENCE_DIR sgx|tdx|sgx-steady|tdx-steady ITERATIONS")
 }
 let evidence = URL(fileURLWithPath: arguments[1])
@@ -24,11 +28,27 @@ let json = Array(collateralData)
 let now = Date(timeIntervalSince1970: time)
 let steadyVerifier = DCAPVerifier()
 let steadyCollateral = try VerifiedCollateral(CollateralBundle(jsonBytes: json))
-for _ in 0..<count {
+func once() throws {
     if mode.hasSuffix("steady") {
         consume(try steadyVerifier.verify(quote: quote, collateral: steadyCollateral, at: now))
     } else {
         let verifier = DCAPVerifier(options: .init(chainCacheCapacity: 0))
         consume(try verifier.verify(quote: quote, collateral: CollateralBundle(jsonBytes: json), at: now))
     }
+}
+if arguments.count == 5 {
+    for _ in 0..<200 { try once() }
+    var samples: [UInt64] = []
+    samples.reserveCapacity(count)
+    for _ in 0..<count {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try once()
+        samples.append(DispatchTime.now().uptimeNanoseconds - start)
+    }
+    samples.sort()
+    let p10 = Double(samples[samples.count / 10]) / 1000
+    let p50 = Double(samples[samples.count / 2]) / 1000
+    print("\(mode): p10 \(Int(p10.rounded())) µs, median \(Int(p50.rounded())) µs over \(count)")
+} else {
+    for _ in 0..<count { try once() }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MAAPKI
+import SwiftASN1
 import X509
 
 /// Role checks for the fixed-shape Intel SGX PKI (§3 of the spec): exact subject DNs, key usage, basic
@@ -22,6 +23,37 @@ enum IntelPKI {
     static let pckName = name("Intel SGX PCK Certificate")
     static let tcbSigningName = name("Intel SGX TCB Signing")
 
+    // The DER of the names above, for byte comparisons (empty if serialisation failed: comparisons then fall back
+    // to the parsed names).
+    static let rootNameDER = der(rootName)
+    static let processorCANameDER = der(processorCAName)
+    static let platformCANameDER = der(platformCAName)
+    static let pckNameDER = der(pckName)
+    static let tcbSigningNameDER = der(tcbSigningName)
+
+    static func der(_ name: DistinguishedName) -> [UInt8] {
+        var serializer = DER.Serializer()
+        guard (try? serializer.serialize(name)) != nil else { return [] }
+        return serializer.serializedBytes
+    }
+
+    /// The DER of a certificate's issuer and subject names.
+    static func names(_ cert: Certificate) -> CertificateNameBytes? {
+        CertificateNameBytes(tbsCertificate: cert.tbsCertificateBytes)
+    }
+
+    /// Name equality: identical DER encodings settle it (the same bytes parse to the same name); otherwise the
+    /// parsed names are compared (`parsedEqual`).
+    static func sameName(_ a: ArraySlice<UInt8>?, _ b: ArraySlice<UInt8>?, _ parsedEqual: () -> Bool) -> Bool {
+        if let a, let b, PEMChain.sameBytes(a, b) { return true }
+        return parsedEqual()
+    }
+
+    /// Whether `cert`'s subject is `name` (whose DER is `nameDER`).
+    static func hasSubject(_ cert: Certificate, _ name: DistinguishedName, _ nameDER: [UInt8], names: CertificateNameBytes?) -> Bool {
+        sameName(names?.subject, nameDER[...]) { cert.subject == name }
+    }
+
     /// Checks the root: exact name, self-issued and self-signed, pinned key, CA constraints.
     static func checkRoot(_ root: Certificate, anchor: TrustAnchor) throws(DCAPError) {
         // A root whose exact TBS bytes and signature were checked against this anchor before carries the same
@@ -36,7 +68,10 @@ enum IntelPKI {
             }
             CheckedRoots.shared.insert(root, anchor: anchor)
         }
-        guard root.subject == rootName, root.issuer == root.subject else {
+        let names = names(root)
+        guard hasSubject(root, rootName, rootNameDER, names: names),
+            sameName(names?.issuer, names?.subject, { root.issuer == root.subject })
+        else {
             throw DCAPError(.untrustedRoot, "root is not the self-issued Intel SGX Root CA")
         }
         try checkCA(root, role: .root, pathLength: 1)
@@ -48,7 +83,7 @@ enum IntelPKI {
     static func checkIssued(
         _ child: Certificate, by parent: Certificate, role: CertificateRole, signatureAlreadyVerified: Bool = false
     ) throws(DCAPError) {
-        guard child.issuer == parent.subject else {
+        guard sameName(names(child)?.issuer, names(parent)?.subject, { child.issuer == parent.subject }) else {
             throw DCAPError(.certificateSignatureInvalid(role), "issuer \(child.issuer) is not \(parent.subject)")
         }
         guard signatureAlreadyVerified || parent.publicKey.isValidSignature(child.signature, for: child) else {
@@ -125,7 +160,7 @@ enum IntelPKI {
         } catch {
             throw DCAPError(.crlMalformed(which), "\(error)")
         }
-        guard crl.issuer == issuer.subject else {
+        guard sameName(crl.issuerBytes, names(issuer)?.subject, { crl.issuer == issuer.subject }) else {
             throw DCAPError(.crlIssuerMismatch(which), "CRL issuer \(crl.issuer) is not \(issuer.subject)")
         }
         guard let crlAKI = crl.authorityKeyIdentifier, crl.crlNumber != nil else {

@@ -46,12 +46,19 @@ struct PCKChain: Sendable {
         guard certificates.count == 3 else { throw DCAPError(.pckChainMalformed, "\(certificates.count) certificates, 3 required") }
         let (leaf, intermediate, root) = (certificates[0], certificates[1], certificates[2])
         // Order: the last must be self-issued, the others not.
-        guard root.subject == root.issuer, intermediate.subject != intermediate.issuer, leaf.subject != leaf.issuer else {
+        let rootNames = IntelPKI.names(root)
+        let intermediateNames = IntelPKI.names(intermediate)
+        let leafNames = IntelPKI.names(leaf)
+        guard IntelPKI.sameName(rootNames?.subject, rootNames?.issuer, { root.subject == root.issuer }),
+            !IntelPKI.sameName(intermediateNames?.subject, intermediateNames?.issuer, { intermediate.subject == intermediate.issuer }),
+            !IntelPKI.sameName(leafNames?.subject, leafNames?.issuer, { leaf.subject == leaf.issuer })
+        else {
             throw DCAPError(.pckChainMalformed, "chain is not leaf, intermediate, self-issued root")
         }
         // The collateral's root was checked against the same anchor (the verifier requires it): not again.
         if !reusedRoot { try IntelPKI.checkRoot(root, anchor: anchor) }
-        guard intermediate.subject == IntelPKI.processorCAName || intermediate.subject == IntelPKI.platformCAName else {
+        let isPlatformCA = IntelPKI.hasSubject(intermediate, IntelPKI.platformCAName, IntelPKI.platformCANameDER, names: intermediateNames)
+        guard isPlatformCA || IntelPKI.hasSubject(intermediate, IntelPKI.processorCAName, IntelPKI.processorCANameDER, names: intermediateNames) else {
             throw DCAPError(.certificateConstraintsViolated(.intermediate), "subject \(intermediate.subject)")
         }
         // The collateral's PCK CA was checked (issuer, signature, key identifiers, CA constraints) against a root:
@@ -62,7 +69,7 @@ struct PCKChain: Sendable {
                 intermediate, by: root, role: .intermediate, signatureAlreadyVerified: reusedIntermediate)
             try IntelPKI.checkCA(intermediate, role: .intermediate, pathLength: 0)
         }
-        guard leaf.subject == IntelPKI.pckName else {
+        guard IntelPKI.hasSubject(leaf, IntelPKI.pckName, IntelPKI.pckNameDER, names: leafNames) else {
             throw DCAPError(.certificateConstraintsViolated(.pck), "subject \(leaf.subject)")
         }
         try IntelPKI.checkIssued(leaf, by: intermediate, role: .pck)
@@ -71,7 +78,7 @@ struct PCKChain: Sendable {
             throw DCAPError(.certificateConstraintsViolated(.pck), "PCK key is not P-256")
         }
         let ext = try PCKExtension(certificate: leaf)
-        let expectedKind: PCKExtension.CAKind = intermediate.subject == IntelPKI.platformCAName ? .platform : .processor
+        let expectedKind: PCKExtension.CAKind = isPlatformCA ? .platform : .processor
         guard ext.caKind == expectedKind else {
             throw DCAPError(.pckExtensionMalformed("outer"), "extension shape does not match the \(expectedKind) CA")
         }

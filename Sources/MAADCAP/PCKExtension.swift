@@ -43,7 +43,32 @@ public struct PCKExtension: Sendable, Hashable {
 
     /// Parses the extension value. swift-asn1 bounds nesting depth, so a deeply nested value is an error, not a
     /// stack overflow.
+    /// Parses the extension value: Intel's form in one pass (``fastParse(_:)``), anything else with swift-asn1.
     init(der: ArraySlice<UInt8>) throws {
+        if let parsed = Self.fastParse(der) {
+            self = parsed
+        } else {
+            try self.init(generalDER: der)
+        }
+    }
+
+    init(
+        ppid: [UInt8], components: [UInt8], pceSVN: UInt16, cpuSVN: [UInt8], pceID: [UInt8], fmspc: [UInt8], sgxType: Int,
+        platformInstanceID: [UInt8]?, configuration: [String: Bool]?
+    ) {
+        self.ppid = ppid
+        self.components = components
+        self.pceSVN = pceSVN
+        self.cpuSVN = cpuSVN
+        self.pceID = pceID
+        self.fmspc = fmspc
+        self.sgxType = sgxType
+        self.platformInstanceID = platformInstanceID
+        self.configuration = configuration
+    }
+
+    /// The general parser (swift-asn1 node tree); the reference the fast path is tested against.
+    init(generalDER der: ArraySlice<UInt8>) throws {
         let root = try DER.parse(der)
         let pairs = try Self.pairs(root, field: "outer")
         guard pairs.count == 5 || pairs.count == 7 else {

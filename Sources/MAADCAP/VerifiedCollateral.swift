@@ -56,8 +56,11 @@ public struct VerifiedCollateral: Sendable {
             ? tcbChain : try Self.signingChain(bundle.qeIdentityIssuerChain, anchor: trustAnchor, doc: .qeIdentity).0
         // Step 3: Root CA CRL, verified with the pinned root (whose certificate the chain carries).
         let rootCRL = try IntelPKI.checkCRL(bundle.rootCACRL, issuer: tcbChain[1], which: .root)
-        for (chain, name) in [(tcbChain, "TCB Info"), (qeChain, "QE Identity")] where rootCRL.isRevoked(chain[0].serialNumber) {
-            throw DCAPError(.certificateRevoked(.tcbSigning), "\(name) signing certificate is revoked")
+        if rootCRL.isRevoked(tcbChain[0].serialNumber) {
+            throw DCAPError(.certificateRevoked(.tcbSigning), "TCB Info signing certificate is revoked")
+        }
+        if rootCRL.isRevoked(qeChain[0].serialNumber) {
+            throw DCAPError(.certificateRevoked(.tcbSigning), "QE Identity signing certificate is revoked")
         }
         // Step 4: TCB Info signature over the exact bytes, then parse. (The digest is also the reported hash.)
         let tcbInfoDigest = SHA256.hash(data: bundle.tcbInfo)
@@ -96,10 +99,13 @@ public struct VerifiedCollateral: Sendable {
             throw DCAPError(.crlIssuerMismatch(.pck), "pck_crl_issuer_chain: \(error)")
         }
         let kind: PCKExtension.CAKind
-        switch pckCRLChain[0].subject {
-        case IntelPKI.processorCAName: kind = .processor
-        case IntelPKI.platformCAName: kind = .platform
-        default: throw DCAPError(.crlIssuerMismatch(.pck), "PCK CRL issuer is not an Intel PCK CA")
+        let caNames = IntelPKI.names(pckCRLChain[0])
+        if IntelPKI.hasSubject(pckCRLChain[0], IntelPKI.processorCAName, IntelPKI.processorCANameDER, names: caNames) {
+            kind = .processor
+        } else if IntelPKI.hasSubject(pckCRLChain[0], IntelPKI.platformCAName, IntelPKI.platformCANameDER, names: caNames) {
+            kind = .platform
+        } else {
+            throw DCAPError(.crlIssuerMismatch(.pck), "PCK CRL issuer is not an Intel PCK CA")
         }
         guard !rootCRL.isRevoked(pckCRLChain[0].serialNumber) else {
             throw DCAPError(.certificateRevoked(.intermediate), "PCK CA is revoked")
@@ -132,9 +138,11 @@ public struct VerifiedCollateral: Sendable {
         )
         var from = max(tcbInfo.issueDate, qeIdentity.issueDate, rootCRL.thisUpdate, pckCRL.thisUpdate)
         var until = min(tcbInfo.nextUpdate, qeIdentity.nextUpdate, rootCRL.nextUpdate ?? .distantPast, pckCRL.nextUpdate ?? .distantPast)
-        for cert in tcbChain + qeChain + pckCRLChain {
-            from = max(from, cert.notValidBefore)
-            until = min(until, cert.notValidAfter)
+        for chain in [tcbChain, qeChain, pckCRLChain] {
+            for index in chain.indices {
+                from = max(from, chain[index].notValidBefore)
+                until = min(until, chain[index].notValidAfter)
+            }
         }
         self.validFrom = from
         self.validUntil = until
@@ -177,7 +185,7 @@ public struct VerifiedCollateral: Sendable {
         }
         guard chain.count == 2 else { throw DCAPError(.collateralMalformed(doc), "issuer chain needs 2 certificates") }
         try IntelPKI.checkRoot(chain[1], anchor: anchor)
-        guard chain[0].subject == IntelPKI.tcbSigningName else {
+        guard IntelPKI.hasSubject(chain[0], IntelPKI.tcbSigningName, IntelPKI.tcbSigningNameDER, names: IntelPKI.names(chain[0])) else {
             throw DCAPError(.certificateConstraintsViolated(.tcbSigning), "subject \(chain[0].subject)")
         }
         try IntelPKI.checkIssued(chain[0], by: chain[1], role: .tcbSigning)

@@ -14,6 +14,7 @@ enum CRLFastPath {
     struct Parts {
         var tbs: Range<Int>
         var issuer: DistinguishedName
+        var issuerRange: Range<Int>
         var thisUpdate: Date
         var nextUpdate: Date?
         var revoked: [ArraySlice<UInt8>]
@@ -88,7 +89,7 @@ enum CRLFastPath {
             let (aki, crlNumber) = listExtensions(taggedContent.inside(extensions))
         else { return nil }
         return Parts(
-            tbs: tbs.encoded, issuer: issuer, thisUpdate: thisUpdate, nextUpdate: nextUpdate, revoked: revoked,
+            tbs: tbs.encoded, issuer: issuer, issuerRange: issuerElement.encoded, thisUpdate: thisUpdate, nextUpdate: nextUpdate, revoked: revoked,
             aki: aki, crlNumber: crlNumber, algorithm: algorithm,
             signature: Array(der[(sig.content.lowerBound + 1)..<sig.content.upperBound]))
     }

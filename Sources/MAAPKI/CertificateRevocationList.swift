@@ -15,6 +15,8 @@ public struct CertificateRevocationList: Sendable {
     public let tbsBytes: ArraySlice<UInt8>
     /// The issuer name.
     public let issuer: DistinguishedName
+    /// The DER encoding of the issuer name (a slice of ``derBytes``).
+    public let issuerBytes: ArraySlice<UInt8>
     /// `thisUpdate`.
     public let thisUpdate: Date
     /// `nextUpdate`, when present.
@@ -59,6 +61,7 @@ public struct CertificateRevocationList: Sendable {
         self.signatureBytes = parts.signature
         self.signatureAlgorithm = parts.algorithm
         self.issuer = parts.issuer
+        self.issuerBytes = der[parts.issuerRange]
         self.thisUpdate = parts.thisUpdate
         self.nextUpdate = parts.nextUpdate
         self.revokedSerials = parts.revoked
@@ -96,6 +99,7 @@ public struct CertificateRevocationList: Sendable {
             self.tbsBytes = parsed.tbs
             self.signatureBytes = parsed.sig
             self.issuer = body.issuer
+            self.issuerBytes = body.issuerBytes
             self.thisUpdate = body.thisUpdate
             self.nextUpdate = body.nextUpdate
             self.revokedSerials = body.revoked
@@ -147,6 +151,7 @@ public struct CertificateRevocationList: Sendable {
     private struct Body {
         var innerAlgorithm: ASN1ObjectIdentifier
         var issuer: DistinguishedName
+        var issuerBytes: ArraySlice<UInt8>
         var thisUpdate: Date
         var nextUpdate: Date?
         var revoked: [ArraySlice<UInt8>] = []
@@ -172,7 +177,9 @@ public struct CertificateRevocationList: Sendable {
             let version = try Int(derEncoded: versionNode)
             guard version == 1 else { throw ASN1Error.invalidASN1Object(reason: "CRL version \(version)") }
             innerAlgorithm = try CertificateRevocationList.algorithm(try take())
-            issuer = try DistinguishedName(derEncoded: try take())
+            let issuerNode = try take()
+            issuer = try DistinguishedName(derEncoded: issuerNode)
+            issuerBytes = issuerNode.encodedBytes
             thisUpdate = try ASN1Time.date(from: try take())
             if index < fields.count, fields[index].identifier == .utcTime || fields[index].identifier == .generalizedTime {
                 nextUpdate = try ASN1Time.date(from: try take())

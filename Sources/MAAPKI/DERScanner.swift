@@ -1,36 +1,51 @@
-/// A strict, allocation-free DER TLV reader over a byte array, for parsers that walk one fixed profile (the fast
-/// CRL path). It accepts only single-byte identifiers and definite lengths in their minimal encoding (short form
-/// below 128, long form of one to three octets without a leading zero); anything else reads as `nil`, and the
-/// caller gives the input to the general parser.
-struct DERScanner {
+/// A strict, allocation-free DER TLV reader, for parsers that walk one fixed profile (the fast CRL and PCK
+/// extension paths). It accepts only single-byte identifiers and definite lengths in their minimal encoding (short
+/// form below 128, long form of one to three octets without a leading zero); anything else reads as `nil`, and the
+/// caller gives the input to a general parser.
+///
+/// Ranges are indices of the scanned bytes (for a slice, of its base array).
+public struct DERScanner: Sendable {
     /// One element: its identifier octet, the range of its content, and the range of the whole encoding.
-    struct Element {
-        let tag: UInt8
-        let content: Range<Int>
-        let encoded: Range<Int>
+    public struct Element: Sendable {
+        public let tag: UInt8
+        public let content: Range<Int>
+        public let encoded: Range<Int>
     }
 
-    let bytes: [UInt8]
-    private(set) var position: Int
+    /// The bytes being scanned.
+    public let bytes: ArraySlice<UInt8>
+    public private(set) var position: Int
     let end: Int
 
-    /// A scanner over `range` of `bytes` (the whole array by default).
-    init(_ bytes: [UInt8], range: Range<Int>? = nil) {
+    /// A scanner over all of `bytes`.
+    public init(_ bytes: [UInt8]) {
+        self.init(bytes[...])
+    }
+
+    /// A scanner over all of `bytes`.
+    public init(_ bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
-        self.position = range?.lowerBound ?? 0
-        self.end = range?.upperBound ?? bytes.count
+        self.position = bytes.startIndex
+        self.end = bytes.endIndex
+    }
+
+    private init(_ bytes: ArraySlice<UInt8>, range: Range<Int>) {
+        self.bytes = bytes
+        self.position = range.lowerBound
+        self.end = range.upperBound
     }
 
     /// A scanner over an element's content.
-    func inside(_ element: Element) -> DERScanner { DERScanner(bytes, range: element.content) }
+    public func inside(_ element: Element) -> DERScanner { DERScanner(bytes, range: element.content) }
 
-    var isAtEnd: Bool { position == end }
+    /// Whether every byte has been read.
+    public var isAtEnd: Bool { position == end }
 
     /// The next element's identifier octet, without consuming it.
-    var peekTag: UInt8? { position < end ? bytes[position] : nil }
+    public var peekTag: UInt8? { position < end ? bytes[position] : nil }
 
-    /// Reads the next element when its identifier octet is `tag`.
-    mutating func read(_ tag: UInt8) -> Element? {
+    /// Reads the next element when its identifier octet is `tag`; `nil` (nothing consumed) otherwise.
+    public mutating func read(_ tag: UInt8) -> Element? {
         guard position < end, bytes[position] == tag, tag & 0x1F != 0x1F, position + 1 < end else { return nil }
         let start = position
         var index = position + 1
@@ -57,10 +72,10 @@ struct DERScanner {
     }
 
     /// The content bytes of an element.
-    func content(_ element: Element) -> ArraySlice<UInt8> { bytes[element.content] }
+    public func content(_ element: Element) -> ArraySlice<UInt8> { bytes[element.content] }
 
     /// Whether an element's content equals `expected`.
-    func content(_ element: Element, equals expected: [UInt8]) -> Bool {
+    public func content(_ element: Element, equals expected: [UInt8]) -> Bool {
         element.content.count == expected.count && bytes[element.content].elementsEqual(expected)
     }
 }
