@@ -23,6 +23,7 @@ final class SystemOpenSSL: @unchecked Sendable {
     typealias DigestSign = @convention(c) (
         OpaquePointer?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int>, UnsafePointer<UInt8>?, Int
     ) -> Int32
+    typealias CopyContext = @convention(c) (OpaquePointer?, OpaquePointer?) -> Int32
     typealias VersionNumber = @convention(c) () -> UInt
     typealias ClearErrors = @convention(c) () -> Void
 
@@ -33,6 +34,7 @@ final class SystemOpenSSL: @unchecked Sendable {
     let sha256: NewFunction
     let digestSignInit: DigestSignInit
     let digestSign: DigestSign
+    let copyContext: CopyContext
     let clearErrors: ClearErrors
     /// `OPENSSL_VERSION_NUMBER` of the loaded library.
     let version: UInt
@@ -54,6 +56,7 @@ final class SystemOpenSSL: @unchecked Sendable {
             let sha256 = symbol("EVP_sha256", as: NewFunction.self),
             let digestSignInit = symbol("EVP_DigestSignInit", as: DigestSignInit.self),
             let digestSign = symbol("EVP_DigestSign", as: DigestSign.self),
+            let copyContext = symbol("EVP_MD_CTX_copy_ex", as: CopyContext.self),
             let clearErrors = symbol("ERR_clear_error", as: ClearErrors.self)
         else {
             dlclose(handle)
@@ -73,6 +76,7 @@ final class SystemOpenSSL: @unchecked Sendable {
         self.sha256 = sha256
         self.digestSignInit = digestSignInit
         self.digestSign = digestSign
+        self.copyContext = copyContext
         self.clearErrors = clearErrors
     }
 }
@@ -82,6 +86,10 @@ final class SystemOpenSSLRSAKey: @unchecked Sendable {
     private let library: SystemOpenSSL
     /// The `EVP_PKEY`; immutable after creation, so concurrent signing with it is safe (OpenSSL 3).
     private let key: OpaquePointer
+    /// A digest-sign context initialised once for (SHA-256, `key`) and never used to sign: each signature copies
+    /// it. `EVP_DigestSignInit` looks the algorithms up in OpenSSL's provider tables on every call (≈ 10 µs here);
+    /// a copy only duplicates the initialised state. Copies only read it, so concurrent signing is safe.
+    private let template: OpaquePointer
     private let signatureLength: Int
 
     /// Loads a PKCS#1 or PKCS#8 DER private key; `nil` if OpenSSL refuses it.
@@ -96,16 +104,30 @@ final class SystemOpenSSLRSAKey: @unchecked Sendable {
             library.clearErrors()
             return nil
         }
+        guard let template = library.mdContextNew() else {
+            library.pkeyFree(loaded)
+            return nil
+        }
+        guard library.digestSignInit(template, nil, library.sha256(), nil, loaded) == 1 else {
+            library.clearErrors()
+            library.mdContextFree(template)
+            library.pkeyFree(loaded)
+            return nil
+        }
         key = loaded
+        self.template = template
     }
 
-    deinit { library.pkeyFree(key) }
+    deinit {
+        library.mdContextFree(template)
+        library.pkeyFree(key)
+    }
 
     /// The RS256 signature of `message`, or `nil` if OpenSSL fails.
     func sign(_ message: UnsafeRawBufferPointer) -> [UInt8]? {
         guard let context = library.mdContextNew() else { return nil }
         defer { library.mdContextFree(context) }
-        guard library.digestSignInit(context, nil, library.sha256(), nil, key) == 1 else {
+        guard library.copyContext(context, template) == 1 else {
             library.clearErrors()
             return nil
         }
