@@ -88,4 +88,15 @@ struct InstanceServiceTests {
         }
         #expect(try await service.store.instances().isEmpty)
     }
+
+    @Test func secureDefaultTCBStatuses() async throws {
+        let instance = try await ServiceFixture().instance("d", .aad)
+        #expect(instance.acceptedTCBStatuses == [
+            .upToDate, .swHardeningNeeded, .configurationNeeded, .configurationAndSWHardeningNeeded,
+            .tdRelaunchAdvised, .tdRelaunchAdvisedConfigurationNeeded,
+        ])
+        #expect(!instance.acceptedTCBStatuses.contains(.outOfDate))
+        #expect(!instance.acceptedTCBStatuses.contains(.outOfDateConfigurationNeeded))
+        #expect(!instance.acceptedTCBStatuses.contains(.revoked))
+    }
 }

@@ -2,9 +2,13 @@ public import MAADCAP
 
 /// What an instance needs of Intel's TCB statuses (the type itself is ``MAADCAP/TCBStatus``, shared with the verifier).
 extension TCBStatus {
-    /// The secure default set an instance accepts.
+    /// The secure default set an instance accepts: the platform is up to date, possibly with software hardening
+    /// or configuration left to the policy. `OutOfDate*` and `Revoked` are refused. The two TDX relaunch statuses
+    /// are accepted (dcap-verification.md §6.10): the TD was launched on an older TCB, but the platform it runs on
+    /// now is at one of the accepted levels.
     public static let secureDefault: [TCBStatus] = [
         .upToDate, .swHardeningNeeded, .configurationNeeded, .configurationAndSWHardeningNeeded,
+        .tdRelaunchAdvised, .tdRelaunchAdvisedConfigurationNeeded,
     ]
 
     /// Parses and checks a list of accepted statuses: known names only, no duplicates, never `Revoked`, not empty.
