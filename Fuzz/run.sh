@@ -17,7 +17,8 @@ nice -n 19 swift build -c release --scratch-path "$scratch" \
 bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
 
 # Seed corpus: the real quotes and reports; for the collateral target, one input per parser (first byte selects
-# it): 0 bundle JSON, 1 TCB Info body, 2 QE Identity body, 3 CRL DER, 4 PCS-shaped signed response.
+# it): 0 bundle JSON, 1 TCB Info body, 2 QE Identity body, 3 CRL DER, 4 PCS-shaped signed response, 5 PCK SGX
+# extension value.
 python3 - "$evidence" "$scratch/corpus" <<'PY'
 import glob, json, os, sys
 evidence, out = sys.argv[1], sys.argv[2]
@@ -37,6 +38,17 @@ for i, path in enumerate(sorted(glob.glob(f"{evidence}/assembled-collateral/*/*.
     }
     for name, data in seeds.items():
         open(os.path.join(coll, f"{i:02d}-{name}"), "wb").write(data)
+# 5: the SGX extension value of each PCK certificate embedded in a quote (SEQUENCE 30 82 LL LL, then the PPID pair).
+import base64, re
+ppid = bytes.fromhex("301e060a2a864886f84d010d0101")
+for path in glob.glob(f"{evidence}/sgx-dcap/*.bin") + glob.glob(f"{evidence}/tdx/*.bin"):
+    raw = open(path, "rb").read()
+    for j, block in enumerate(re.findall(rb"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", raw, re.S)):
+        der = base64.b64decode(b"".join(block.split()))
+        at = der.find(ppid)
+        if at >= 4 and der[at - 4] == 0x30 and der[at - 3] == 0x82:
+            length = der[at - 2] << 8 | der[at - 1]
+            open(os.path.join(coll, f"pck-{os.path.basename(path)}-{j}"), "wb").write(b"\x05" + der[at - 4:at + length])
 PY
 
 mkdir -p "$scratch/artifacts"

@@ -43,6 +43,17 @@ public struct PCKExtension: Sendable, Hashable {
 
     /// Parses the extension value. swift-asn1 bounds nesting depth, so a deeply nested value is an error, not a
     /// stack overflow.
+    /// Parses the value (the DER inside the OCTET STRING) of a PCK certificate's SGX extension.
+    public init(extensionValue: ArraySlice<UInt8>) throws(DCAPError) {
+        do {
+            try self.init(der: extensionValue)
+        } catch let error as DCAPError {
+            throw error
+        } catch {
+            throw DCAPError(.pckExtensionMalformed("der"), "\(error)")
+        }
+    }
+
     /// Parses the extension value: Intel's form in one pass (``fastParse(_:)``), anything else with swift-asn1.
     init(der: ArraySlice<UInt8>) throws {
         if let parsed = Self.fastParse(der) {

@@ -40,6 +40,15 @@ struct PCKExtensionFastPathTests {
         #expect(kinds == [.processor, .platform])
     }
 
+    @Test func publicInitialiserThrowsTypedErrors() throws {
+        for der in try Self.extensions() {
+            #expect(try PCKExtension(extensionValue: der[...]) == PCKExtension.fastParse(der[...]))
+        }
+        for bad: [UInt8] in [[], [0x30, 0x00], [0x04, 0x01, 0x00], [0x30, 0x80]] {
+            #expect(throws: DCAPError.self) { try PCKExtension(extensionValue: bad[...]) }
+        }
+    }
+
     @Test func mutationsNeverWidenTheFastPath() throws {
         var accepted = 0
         var rng = SplitMix64(seed: 0x9C6E)
