@@ -1,12 +1,17 @@
 // A synchronous driver for instruction counting under callgrind (valgrind cannot run Swift's async main, so the
 // package-benchmark runner itself cannot be profiled). Built and run by `dcap-callgrind.sh`; not part of any package.
-// Usage: dcap-profile-harness EVIDENCE_DIR sgx|tdx|sgx-steady|tdx-steady ITERATIONS [time]
+// Usage: dcap-profile-harness EVIDENCE_DIR MODE ITERATIONS [time]
+// MODE: sgx | tdx (everything from bytes), sgx-steady | tdx-steady (verified collateral, memoised chain),
+// sgx-bundle | tdx-bundle (`CollateralBundle(jsonBytes:)` alone: its flat-object fast path), sgx-maawire |
+// tdx-maawire (MAAWire's general JSON parser on the same bundle, then reading its nine strings: a lower bound of
+// the bundle's general path).
 // With `time`, each iteration is timed (monotonic clock) and the 10th percentile and median are printed in µs: a
 // quick A/B on a shared machine (the low percentiles move little with load); the published figures come from
 // package-benchmark (`dcap-compare.sh`).
 import Dispatch
 import Foundation
 import MAADCAP
+import MAAWire
 
 @inline(never) func consume<T>(_ value: T) { withExtendedLifetime(value) {} }
 
@@ -28,8 +33,17 @@ let json = Array(collateralData)
 let now = Date(timeIntervalSince1970: time)
 let steadyVerifier = DCAPVerifier()
 let steadyCollateral = try VerifiedCollateral(CollateralBundle(jsonBytes: json))
+let bundleKeys = [
+    "pck_crl_issuer_chain", "root_ca_crl", "pck_crl", "tcb_info_issuer_chain", "tcb_info", "tcb_info_signature",
+    "qe_identity_issuer_chain", "qe_identity", "qe_identity_signature",
+]
 func once() throws {
-    if mode.hasSuffix("steady") {
+    if mode.hasSuffix("bundle") {
+        consume(try CollateralBundle(jsonBytes: json))
+    } else if mode.hasSuffix("maawire") {
+        let value = try JSONValue(parsing: json, options: JSONParsingOptions(maxDepth: 4, maxInputBytes: 4 << 20))
+        for key in bundleKeys { consume(value[key]?.stringValue) }
+    } else if mode.hasSuffix("steady") {
         consume(try steadyVerifier.verify(quote: quote, collateral: steadyCollateral, at: now))
     } else {
         let verifier = DCAPVerifier(options: .init(chainCacheCapacity: 0))
