@@ -111,7 +111,7 @@ struct CollateralJSON {
         case .tree: date = RFC3339.parse(Array(try string(key).utf8))
         case .tape(let tape, let node):
             guard let bytes = tape.member(key, of: node).flatMap(tape.stringBytes) else { throw fail(key, "missing or not a string") }
-            date = RFC3339.parse(bytes)
+            date = RFC3339.parse(slice: bytes)
         }
         guard let date else { throw fail(key, "not an RFC 3339 UTC time") }
         return date
@@ -212,15 +212,22 @@ enum RFC3339 {
     static func parse(_ text: String) -> Date? { parse(Array(text.utf8)) }
 
     static func parse(_ bytes: some Collection<UInt8>) -> Date? {
-        guard bytes.count >= 20, bytes.count <= 30 else { return nil }
-        let b = Array(bytes)
-        guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
-            b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b.last == UInt8(ascii: "Z")
+        parse(slice: ArraySlice(bytes))
+    }
+
+    /// Parses the bytes of a slice in place (offsets from its start).
+    static func parse(slice bytes: ArraySlice<UInt8>) -> Date? {
+        let n = bytes.count
+        guard n >= 20, n <= 30 else { return nil }
+        let o = bytes.startIndex
+        func at(_ i: Int) -> UInt8 { bytes[o + i] }
+        guard at(4) == UInt8(ascii: "-"), at(7) == UInt8(ascii: "-"), at(10) == UInt8(ascii: "T"),
+            at(13) == UInt8(ascii: ":"), at(16) == UInt8(ascii: ":"), at(n - 1) == UInt8(ascii: "Z")
         else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for index in range {
-                let c = b[index]
+                let c = at(index)
                 guard c >= 0x30, c <= 0x39 else { return nil }
                 value = value * 10 + Int(c - 0x30)
             }
@@ -231,11 +238,9 @@ enum RFC3339 {
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
         var fraction = 0.0
-        if b.count > 20 {
-            guard b[19] == UInt8(ascii: "."), b.count > 21, b.count <= 30, number(20..<(b.count - 1)) != nil else { return nil }
-            fraction = Double("0" + String(decoding: b[19..<(b.count - 1)], as: UTF8.self)) ?? 0
-        } else if b.count != 20 {
-            return nil
+        if n > 20 {
+            guard at(19) == UInt8(ascii: "."), n > 21, number(20..<(n - 1)) != nil else { return nil }
+            fraction = Double("0" + String(decoding: bytes[(o + 19)..<(o + n - 1)], as: UTF8.self)) ?? 0
         }
         // Days from civil (proleptic Gregorian), as in MAAPKI's ASN1Time.
         let y = month <= 2 ? year - 1 : year

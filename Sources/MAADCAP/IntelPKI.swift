@@ -156,7 +156,8 @@ enum IntelPKI {
     static func checkCRL(_ der: [UInt8], issuer: Certificate, which: CRLKind) throws(DCAPError) -> CertificateRevocationList {
         let crl: CertificateRevocationList
         do {
-            crl = try CertificateRevocationList(derEncoded: der)
+            let known = names(issuer).map { (bytes: $0.subject, name: issuer.subject) }
+            crl = try CertificateRevocationList(derEncoded: der, knownIssuer: known)
         } catch {
             throw DCAPError(.crlMalformed(which), "\(error)")
         }

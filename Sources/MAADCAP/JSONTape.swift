@@ -35,7 +35,7 @@ final class JSONTape {
         let tape = JSONTape(bytes: bytes)
         let nodes = bytes.withUnsafeBufferPointer { buffer -> [Node]? in
             var parser = Parser(b: buffer, maxDepth: maxDepth)
-            parser.nodes.reserveCapacity(bytes.count / 8)
+            parser.nodes.reserveCapacity(bytes.count / 4)
             guard parser.value(depth: 1) else { return nil }
             parser.skipWhitespace()
             return parser.i == buffer.count ? parser.nodes : nil
@@ -139,7 +139,7 @@ final class JSONTape {
             let close = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
             var count: Int64 = 0
             let firstName = names.count
-            defer { names.removeSubrange(firstName...) }
+            defer { names.removeLast(names.count - firstName) }
             skipWhitespace()
             if i < b.count, b[i] == close {
                 i += 1

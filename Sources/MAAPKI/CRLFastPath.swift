@@ -43,7 +43,9 @@ enum CRLFastPath {
     private static let explicitZero: UInt8 = 0xA0
 
     /// Parses `der` when it is in the profile; `nil` otherwise (including every malformed input).
-    static func parse(_ der: [UInt8], maximumEntries: Int) -> Parts? {
+    static func parse(
+        _ der: [UInt8], maximumEntries: Int, knownIssuer: (bytes: ArraySlice<UInt8>, name: DistinguishedName)? = nil
+    ) -> Parts? {
         var outer = DERScanner(der)
         guard let list = outer.read(sequence), outer.isAtEnd else { return nil }
         var top = outer.inside(list)
@@ -63,9 +65,14 @@ enum CRLFastPath {
         var fields = outer.inside(tbs)
         guard let version = fields.read(integer), fields.content(version, equals: [0x01]) else { return nil }
         guard let innerAlg = fields.read(sequence), der[innerAlg.encoded].elementsEqual(der[alg.encoded]) else { return nil }
-        guard let issuerElement = fields.read(sequence),
-            let issuer = try? DistinguishedName(derEncoded: DER.parse(der[issuerElement.encoded]))
-        else { return nil }
+        guard let issuerElement = fields.read(sequence) else { return nil }
+        let issuer: DistinguishedName
+        if let knownIssuer, knownIssuer.bytes.elementsEqual(der[issuerElement.encoded]) {
+            issuer = knownIssuer.name
+        } else {
+            guard let parsed = try? DistinguishedName(derEncoded: DER.parse(der[issuerElement.encoded])) else { return nil }
+            issuer = parsed
+        }
         guard let thisUpdate = time(&fields) else { return nil }
         var nextUpdate: Date?
         if fields.peekTag == utcTime || fields.peekTag == generalizedTime {

@@ -47,8 +47,14 @@ public struct CertificateRevocationList: Sendable {
     ///
     /// CRLs in Intel's profile take a single strict pass over the bytes (``CRLFastPath``); anything else, valid or
     /// not, goes through the general swift-asn1 parser, which gives the same result for what the fast pass accepts.
-    public init(derEncoded der: [UInt8], maximumEntries: Int = 100_000) throws(PKIError) {
-        if let parts = CRLFastPath.parse(der, maximumEntries: maximumEntries) {
+    ///
+    /// `knownIssuer` is a name already parsed from exactly `bytes` (normally the issuing certificate's subject): an
+    /// issuer with the same encoding is not parsed again (the same bytes give the same name).
+    public init(
+        derEncoded der: [UInt8], maximumEntries: Int = 100_000,
+        knownIssuer: (bytes: ArraySlice<UInt8>, name: DistinguishedName)? = nil
+    ) throws(PKIError) {
+        if let parts = CRLFastPath.parse(der, maximumEntries: maximumEntries, knownIssuer: knownIssuer) {
             self.init(der: der, parts: parts)
         } else {
             try self.init(generalParsing: der, maximumEntries: maximumEntries)

@@ -85,6 +85,21 @@ struct CRLFastPathTests {
         }
     }
 
+    /// A known issuer name with the CRL's exact issuer bytes is used as is; with other bytes it is ignored. Either
+    /// way the result is the general parser's.
+    @Test func knownIssuerNames() throws {
+        let crls = try Self.realCRLs()
+        for der in crls {
+            let general = try CertificateRevocationList(generalParsing: der)
+            for other in crls {
+                let name = try CertificateRevocationList(generalParsing: other)
+                let parsed = try CertificateRevocationList(derEncoded: der, knownIssuer: (name.issuerBytes, name.issuer))
+                #expect(Fields(parsed) == Fields(general))
+                #expect(parsed.issuerBytes.elementsEqual(general.issuerBytes))
+            }
+        }
+    }
+
     /// Every byte of the smaller CRLs (and the head and tail of the large one) set to boundary values, then
     /// random flips, truncations and insertions.
     @Test func mutationsNeverWidenTheFastPath() throws {
