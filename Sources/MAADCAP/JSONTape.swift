@@ -50,8 +50,6 @@ final class JSONTape {
         let maxDepth: Int
         var i = 0
         var nodes: [Node] = []
-        /// Member names of the open objects (for the duplicate check), innermost last.
-        var names: [Range<Int>] = []
 
         init(b: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
             self.b = b
@@ -138,8 +136,6 @@ final class JSONTape {
             i += 1
             let close = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
             var count: Int64 = 0
-            let firstName = names.count
-            defer { names.removeLast(names.count - firstName) }
             skipWhitespace()
             if i < b.count, b[i] == close {
                 i += 1
@@ -148,12 +144,16 @@ final class JSONTape {
                     if object {
                         skipWhitespace()
                         guard i < b.count, b[i] == UInt8(ascii: "\""), string() else { return false }
-                        let key = nodes[nodes.count - 1]
-                        let range = key.start..<key.end
-                        // Duplicate names go to the general parser (which rejects them).
-                        for other in names[firstName...] where same(other, range) { return false }
-                        guard names.count - firstName < 256 else { return false }
-                        names.append(range)
+                        let keyIndex = nodes.count - 1
+                        let range = nodes[keyIndex].start..<nodes[keyIndex].end
+                        // Duplicate names go to the general parser (which rejects them): compare with the earlier
+                        // keys of this object (each key node is followed by its value's subtree).
+                        guard count < 256 else { return false }
+                        var other = index + 1
+                        while other < keyIndex {
+                            if same(nodes[other].start..<nodes[other].end, range) { return false }
+                            other = nodes[other + 1].next
+                        }
                         skipWhitespace()
                         guard i < b.count, b[i] == UInt8(ascii: ":") else { return false }
                         i += 1

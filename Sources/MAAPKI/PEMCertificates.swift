@@ -29,12 +29,26 @@ public enum PEMCertificates {
             var count = 0
             bytes.withUnsafeBufferPointer { input in
                 base64.withUnsafeMutableBufferPointer { output in
-                    while cursor < input.count {
-                        let byte = input[cursor]
-                        if byte == UInt8(ascii: "-") { break }
-                        output[count] = byte
-                        count &+= isWhitespace(byte) ? 0 : 1
-                        cursor &+= 1
+                    guard let inp = input.baseAddress, let out = output.baseAddress else { return }
+                    // Eight bytes at a time while none is whitespace or '-' (then byte by byte to the next one).
+                    // `count` never exceeds `cursor`, so the 8-byte store stays inside the output buffer.
+                    scan: while true {
+                        while input.count &- cursor >= 8 {
+                            let word = UnsafeRawPointer(inp + cursor).loadUnaligned(as: UInt64.self)
+                            guard !Self.hasWhitespaceOrDash(word) else { break }
+                            UnsafeMutableRawPointer(out + count).storeBytes(of: word, as: UInt64.self)
+                            cursor &+= 8
+                            count &+= 8
+                        }
+                        while cursor < input.count {
+                            let byte = input[cursor]
+                            if byte == UInt8(ascii: "-") { break scan }
+                            cursor &+= 1
+                            if isWhitespace(byte) { continue scan }
+                            output[count] = byte
+                            count &+= 1
+                        }
+                        break
                     }
                 }
             }
@@ -104,6 +118,16 @@ public enum PEMCertificates {
             }
         }
         return result
+    }
+
+    /// Whether some byte of `word` is a space, LF, CR, tab or '-' (a zero byte of `word ^ pattern`).
+    @inline(__always)
+    private static func hasWhitespaceOrDash(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        return zeroByte(word ^ (ones &* 0x20)) | zeroByte(word ^ (ones &* 0x0A)) | zeroByte(word ^ (ones &* 0x0D))
+            | zeroByte(word ^ (ones &* 0x09)) | zeroByte(word ^ (ones &* 0x2D)) != 0
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {

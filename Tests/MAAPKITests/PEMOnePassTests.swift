@@ -50,6 +50,30 @@ struct PEMOnePassTests {
         }
     }
 
+    /// The same certificates wrapped at every line width from 1 to 80, with LF, CRLF or space-and-tab breaks:
+    /// word-at-a-time copying meets separators at every offset.
+    @Test func everyLineWidth() throws {
+        let chain = try #require(try Self.chains().first)
+        guard case .blocks(let blocks) = Self.check(chain) else {
+            Issue.record("real chain does not decode")
+            return
+        }
+        for width in 1...80 {
+            for separator in ["\n", "\r\n", " \t"] {
+                var text = ""
+                for der in blocks {
+                    let body = Array(Base64.standardEncoded(der))
+                    text += "-----BEGIN CERTIFICATE-----" + separator
+                    for start in stride(from: 0, to: body.count, by: width) {
+                        text += String(body[start..<min(start + width, body.count)]) + separator
+                    }
+                    text += "-----END CERTIFICATE-----" + separator
+                }
+                #expect(Self.check(Array(text.utf8)) == .blocks(blocks), "width \(width)")
+            }
+        }
+    }
+
     @Test func mutations() throws {
         var rng = SplitMix64(seed: 0x9E3)
         let alphabet = Array("-- \n\r\t\0=A/+z9.".utf8)
