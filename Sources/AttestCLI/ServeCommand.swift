@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to bind (default 127.0.0.1).")
     var host: String?
 
-    @Option(help: "Port to bind (default 8080).")
+    @Option(help: "Port to bind (default 8080; 0 = a free port, which the instance URLs then name).")
     var port: Int?
 
     @Option(help: "Data directory (default ./attest-data).")
@@ -95,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
             collateral += file.collateral
         }
         let host = host ?? environment["ATTEST_HOST"] ?? "127.0.0.1"
-        let port = try port ?? environment["ATTEST_PORT"].map { text in
+        let requestedPort = try port ?? environment["ATTEST_PORT"].map { text in
             guard let value = Int(text), (0...65535).contains(value) else { throw ValidationError("bad ATTEST_PORT") }
             return value
         } ?? 8080
@@ -107,7 +107,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         let tls = tlsCert.flatMap { cert in tlsKey.map { ServerConfiguration.TLSFiles(certificateChainPath: cert, privateKeyPath: $0) } }
         let scheme = tls == nil ? "http" : "https"
-        let publicURL = publicURL ?? environment["ATTEST_PUBLIC_URL"] ?? "\(scheme)://\(urlHost):\(port)"
+        let explicitURL = publicURL ?? environment["ATTEST_PUBLIC_URL"]
+        // Instance URLs include the port, so port 0 becomes a concrete free port before anything names it.
+        let port = try requestedPort == 0 && explicitURL == nil ? EphemeralPort.reserve(host: host) : requestedPort
+        let publicURL = explicitURL ?? "\(scheme)://\(urlHost):\(port)"
 
         var logger = Logger(label: "attest")
         logger.logLevel = environment["ATTEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

@@ -16,66 +16,7 @@ struct ServeWithPCCSProcessTests {
     static let apiToken = "pccs-process-test-token-0123456789"
     static let run = FetchCase.sgx
 
-    /// An `attest serve` child process; stopped (SIGTERM to its own pid, then waited for) by ``stop()``.
-    final class Server: Sendable {
-        /// Everything the process wrote (stdout and stderr), appended as it arrives.
-        final class Output: Sendable {
-            private let text = Mutex<String>("")
-            func append(_ more: String) { text.withLock { $0 += more } }
-            var all: String { text.withLock { $0 } }
-        }
-
-        let process: Process
-        let output = Output()
-        let port: Int
-
-        init(arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = AttestProcess.executable
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            self.process = process
-            let output = self.output
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                output.append(String(decoding: data, as: UTF8.self))
-            }
-            try process.run()
-            // Wait (at most 60 s) for "attest: listening on 127.0.0.1:PORT".
-            var bound: Int?
-            for _ in 0..<600 where bound == nil {
-                if let line = output.all.split(separator: "\n").first(where: { $0.contains("listening on") }),
-                    let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
-                {
-                    bound = port
-                } else if !process.isRunning {
-                    break
-                } else {
-                    Thread.sleep(forTimeInterval: 0.1)
-                }
-            }
-            guard let bound else {
-                if process.isRunning { process.terminate() }
-                throw ServeFailure(output: output.all)
-            }
-            self.port = bound
-        }
-
-        var isRunning: Bool { process.isRunning }
-
-        func stop() {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-            (process.standardOutput as? Pipe)?.fileHandleForReading.readabilityHandler = nil
-        }
-    }
-
-    struct ServeFailure: Error, CustomStringConvertible {
-        let output: String
-        var description: String { "attest serve did not start listening:\n\(output)" }
-    }
+    typealias Server = AttestServer
 
     static func serve(pccs: String, dataDir: String) throws -> Server {
         try Server(arguments: [
@@ -123,7 +64,10 @@ struct ServeWithPCCSProcessTests {
             #expect(payload["x-ms-sgx-tcb-status"]?.stringValue == "ConfigurationAndSWHardeningNeeded")
             #expect(payload["x-ms-sgx-advisory-ids"]?.arrayValue?.compactMap(\.stringValue).sorted() == ["INTEL-SA-00289", "INTEL-SA-00615"])
             let quote = try Quote(try SharedData.bytes(Self.run.quote))
-            guard case .sgx(let report) = quote.body else { throw ServeFailure(output: "not an SGX quote") }
+            guard case .sgx(let report) = quote.body else {
+                Issue.record("\(Self.run.quote) is not an SGX quote")
+                return
+            }
             #expect(payload["x-ms-sgx-mrenclave"]?.stringValue == Hex.encode(report.mrEnclave.bytes))
             #expect(payload["x-ms-sgx-mrsigner"]?.stringValue == Hex.encode(report.mrSigner.bytes))
             let collateral = payload["x-ms-sgx-collateral"]
