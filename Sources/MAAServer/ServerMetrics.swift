@@ -1,5 +1,6 @@
 import Metrics
 import Prometheus
+import Synchronization
 
 /// Prometheus metrics of the server, kept in their own registry (no process-wide bootstrap, so tests can build
 /// many applications).
@@ -7,6 +8,9 @@ public struct ServerMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    /// Metric objects by label values: the registry looks each one up under its lock, with its label list
+    /// rebuilt and compared, on every `Counter(label:dimensions:factory:)`; this is one dictionary lookup.
+    private let handles = MetricHandles()
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -21,22 +25,25 @@ public struct ServerMetrics: Sendable {
 
     /// Counts one finished request and records its latency.
     func request(method: String, route: String, status: Int, nanoseconds: Int64) {
-        Counter(
-            label: "maa_http_requests_total",
-            dimensions: [("method", method), ("route", route), ("status", String(status))],
-            factory: factory
-        ).increment()
-        Metrics.Timer(label: "maa_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(nanoseconds)
+        let factory = factory
+        handles.counter("\(method) \(route) \(status)") {
+            Metrics.Counter(
+                label: "maa_http_requests_total",
+                dimensions: [("method", method), ("route", route), ("status", String(status))],
+                factory: factory
+            )
+        }.increment()
+        handles.timer(route) {
+            Metrics.Timer(label: "maa_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+        }.recordNanoseconds(nanoseconds)
     }
 
     /// Counts one attestation by evidence type and outcome (`success`, or an error code).
     func attestation(type: String, outcome: String) {
-        Counter(
-            label: "maa_attestations_total",
-            dimensions: [("type", type), ("outcome", outcome)],
-            factory: factory
-        ).increment()
+        let factory = factory
+        handles.counter("attestation \(type) \(outcome)") {
+            Metrics.Counter(label: "maa_attestations_total", dimensions: [("type", type), ("outcome", outcome)], factory: factory)
+        }.increment()
     }
 
     /// The text exposition format.
@@ -44,5 +51,30 @@ public struct ServerMetrics: Sendable {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return buffer
+    }
+}
+
+/// Metric objects already made, by a key naming their label values. Label values come from a closed set (routes,
+/// methods the router accepts, status codes, error codes), so the tables stay small.
+private final class MetricHandles: Sendable {
+    private let counters = Mutex<[String: Metrics.Counter]>([:])
+    private let timers = Mutex<[String: Metrics.Timer]>([:])
+
+    func counter(_ key: String, make: () -> Metrics.Counter) -> Metrics.Counter {
+        counters.withLock { table in
+            if let existing = table[key] { return existing }
+            let made = make()
+            table[key] = made
+            return made
+        }
+    }
+
+    func timer(_ key: String, make: () -> Metrics.Timer) -> Metrics.Timer {
+        timers.withLock { table in
+            if let existing = table[key] { return existing }
+            let made = make()
+            table[key] = made
+            return made
+        }
     }
 }
