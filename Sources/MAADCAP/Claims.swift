@@ -44,7 +44,13 @@ extension VerifiedQuote {
 
     /// Incoming claims for the policy engine: the token claims plus the deprecated `$`-named aliases (SGX).
     public func incomingClaims(runtimeData: [UInt8]? = nil) -> [String: ClaimValue] {
-        var claims = claims(runtimeData: runtimeData)
+        incomingClaims(extending: claims(runtimeData: runtimeData))
+    }
+
+    /// Incoming claims built on token claims this quote's ``claims(runtimeData:)`` already returned (so a caller
+    /// that needs both computes them once).
+    public func incomingClaims(extending tokenClaims: [String: ClaimValue]) -> [String: ClaimValue] {
+        var claims = tokenClaims
         if case .sgx(let body) = quote.body {
             claims["$is-debuggable"] = .bool(body.isDebuggable)
             claims["$product-id"] = .integer(Int64(body.isvProductID))

@@ -31,6 +31,8 @@ struct ClaimsTests {
         #expect(incoming["$svn"]?.jsonValue == recorded["svn"])
         #expect(incoming["$is-debuggable"]?.jsonValue == recorded["is-debuggable"])
         #expect(incoming["$tee"]?.jsonValue == recorded["tee"])
+        // Built on claims already computed, the incoming set is the same.
+        #expect(verified.incomingClaims(extending: claims) == incoming)
     }
 
     @Test func maaRecordedOpenEnclaveReportBytes() throws {

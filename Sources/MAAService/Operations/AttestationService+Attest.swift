@@ -90,9 +90,10 @@ extension AttestationService {
         }
 
         // 5. Evaluation.
+        let verifiedClaims = verified.claims(runtimeData: binaryRuntime)
         let evaluation: PolicyEvaluation
         do {
-            var incoming = ClaimConversion.policyClaims(verified.incomingClaims(runtimeData: binaryRuntime))
+            var incoming = ClaimConversion.policyClaims(verified.incomingClaims(extending: verifiedClaims))
             // JSON runtime / init-time data reach the policy as JSON-text String claims, for JmesPath.
             if let runtimeJSON { incoming.append(Claim(type: "x-ms-runtime", value: .string(runtimeJSON.serialized(.maa)))) }
             if let initTimeJSON { incoming.append(Claim(type: "x-ms-inittime", value: .string(initTimeJSON.serialized(.maa)))) }
@@ -105,7 +106,7 @@ extension AttestationService {
         }
 
         // 6. Token claims.
-        var claims = ClaimConversion.tokenClaims(verified.claims(runtimeData: binaryRuntime))
+        var claims = ClaimConversion.tokenClaims(verifiedClaims)
         claims["x-ms-ver"] = "1.0"
         claims["x-ms-attestation-type"] = attestationType
         claims["x-ms-policy-hash"] = .string(policy.hash)
