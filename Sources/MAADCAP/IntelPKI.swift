@@ -185,32 +185,33 @@ enum IntelPKI {
 
 /// Root certificates already proven self-signed by a pinned key, process-wide. The Intel root is a constant
 /// that every chain and collateral set repeats; its self-signature is computed once per distinct certificate.
+/// Entries are matched on the exact TBS bytes, signature and anchor key (a byte comparison: there are one or two).
 final class CheckedRoots: @unchecked Sendable {
     static let shared = CheckedRoots()
 
-    private struct Entry: Hashable {
-        let tbs: SHA256Digest
+    private struct Entry {
+        let tbs: [UInt8]
         let signature: Certificate.Signature
         let anchor: [UInt8]
     }
 
     private let lock = NSLock()
-    private var entries: Set<Entry> = []
-
-    private func entry(_ root: Certificate, _ anchor: TrustAnchor) -> Entry {
-        Entry(tbs: SHA256.hash(data: root.tbsCertificateBytes), signature: root.signature, anchor: anchor.rawKey)
-    }
+    private var entries: [Entry] = []
 
     func contains(_ root: Certificate, anchor: TrustAnchor) -> Bool {
-        let key = entry(root, anchor)
-        return lock.withLock { entries.contains(key) }
+        let tbs = root.tbsCertificateBytes
+        return lock.withLock {
+            entries.contains { entry in
+                PEMChain.sameBytes(entry.tbs[...], tbs) && entry.signature == root.signature && entry.anchor == anchor.rawKey
+            }
+        }
     }
 
     func insert(_ root: Certificate, anchor: TrustAnchor) {
-        let key = entry(root, anchor)
+        let entry = Entry(tbs: Array(root.tbsCertificateBytes), signature: root.signature, anchor: anchor.rawKey)
         lock.withLock {
             if entries.count >= 64 { entries.removeAll() }
-            entries.insert(key)
+            entries.append(entry)
         }
     }
 }
