@@ -99,8 +99,9 @@ final class ServiceCaches: Sendable {
     static let timeToLive: Int64 = 5
     let instances = TTLCache<String, InstanceRecord?>(timeToLive: timeToLive)
     let activeKeys = TTLCache<String, SigningKeyRecord?>(timeToLive: timeToLive)
-    /// Stored policies by ``policyKey(instance:type:)``; changes through this service evict their entry at once.
-    let storedPolicies = TTLCache<String, StoredPolicy?>(timeToLive: timeToLive)
+    /// Effective policies (stored, else the default) by ``policyKey(instance:type:)``; changes through this service
+    /// evict their entry at once.
+    let storedPolicies = TTLCache<String, StoredPolicy>(timeToLive: timeToLive)
     /// Compiled stored policies by their exact JWS (immutable, so only the capacity bounds them). Draft policies,
     /// which callers choose freely, are never cached.
     let policies = TTLCache<String, AttestationPolicy>(timeToLive: Int64.max / 2, capacity: 256)

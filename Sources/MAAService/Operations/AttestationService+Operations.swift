@@ -20,10 +20,17 @@ extension AttestationService {
     /// The policy JWS that applies: the stored one, else an unsigned JWS of the default text, else
     /// `eyJhbGciOiJub25lIn0..` (no policy), as MAA returns for an unset TPM policy.
     public func effectivePolicyJWS(type: MAAModels.AttestationType, instance: InstanceRecord) async throws -> StoredPolicy {
-        let stored = try await caches.storedPolicies.value(
+        // The default's JWS is cached like a stored one: building it costs a serialization and two encodings.
+        try await caches.storedPolicies.value(
             for: ServiceCaches.policyKey(instance: instance.name, type: type), now: configuration.now()
-        ) { try await store.policy(instance: instance.name, type: type) }
-        if let stored { return stored }
+        ) {
+            if let stored = try await store.policy(instance: instance.name, type: type) { return stored }
+            return defaultPolicyJWS(type: type, instance: instance)
+        }
+    }
+
+    /// The unsigned JWS of the instance's default policy for `type` (an empty policy where there is none).
+    func defaultPolicyJWS(type: MAAModels.AttestationType, instance: InstanceRecord) -> StoredPolicy {
         let jws: String
         if let text = defaultPolicyText(type: type, instance: instance) {
             let payload: JSONObject = [PolicyTokens.policyMember: .string(Base64.urlEncoded(utf8: text))]
