@@ -71,5 +71,5 @@ kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 
 echo "== crypto ceiling (package-benchmark ServiceBenchmarks; one core) =="
 (cd Benchmarks && swift package benchmark --target ServiceBenchmarks --no-progress 2>&1 | grep -E "^Ceiling|^Service|Throughput|Time \(wall")
-echo "ceiling on this 2-core machine: 'both cores' = 32 requests' crypto per iteration on two threads at once (32 / its p50);"
+echo "ceiling on this 2-core machine: 'both cores' = 128 requests' crypto per iteration on two threads at once (128 / its p50);"
 echo "the one-core figures x 2 assume perfect scaling. 'Ceiling (server)' uses the server's RSA implementation."
