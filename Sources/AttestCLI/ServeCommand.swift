@@ -20,12 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Environment variables (used when the option is not given): ATTEST_HOST, ATTEST_PORT, ATTEST_DATA_DIR,
             ATTEST_API_TOKEN, ATTEST_PUBLIC_URL, ATTEST_COLLATERAL_TIME, ATTEST_OIDC_ISSUER, ATTEST_OIDC_JWKS,
-            ATTEST_OIDC_AUDIENCE, ATTEST_TLS_CERT, ATTEST_TLS_KEY, ATTEST_LOG_LEVEL, ATTEST_PCCS_URL, ATTEST_PCCS_ROOT_CRL_URL,
-            ATTEST_RSA_BACKEND.
+            ATTEST_OIDC_AUDIENCE, ATTEST_TLS_CERT, ATTEST_TLS_KEY, ATTEST_LOG_LEVEL, ATTEST_LOG_FORMAT, ATTEST_PCCS_URL,
+            ATTEST_PCCS_ROOT_CRL_URL, ATTEST_RSA_BACKEND.
             A JSON config file (--config or ATTEST_CONFIG) may set the same settings with lower precedence than
             options and environment variables: {"host", "port", "dataDir", "apiToken", "publicURL", "collateral": [..],
-            "collateralTime", "oidcIssuer", "oidcJwks", "oidcAudience", "tlsCert", "tlsKey", "logLevel", "pccsURL",
-            "pccsRootCRLURL", "rsaBackend"}.
+            "collateralTime", "oidcIssuer", "oidcJwks", "oidcAudience", "tlsCert", "tlsKey", "logLevel", "logFormat",
+            "pccsURL", "pccsRootCRLURL", "rsaBackend"}.
             Roles in JWTs: "Attestation Reader", "Attestation Contributor", "Attestation Administrator"
             (also without spaces, and Attestation.Read/Write/Admin).
             """
@@ -82,6 +82,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Token-signing RSA implementation: automatic (the system OpenSSL 3 libcrypto when it loads and passes a self-test, else swift-crypto) or boringssl.")
     var rsaBackend: String?
 
+    @Option(help: "Log records as text lines (default) or json (one object per line); ATTEST_LOG_LEVEL sets the level.")
+    var logFormat: String?
+
     @Option(help: "Largest accepted request body in bytes.")
     var maxBodySize: Int = 1 << 20
 
@@ -112,8 +115,18 @@ struct ServeCommand: AsyncParsableCommand {
         let port = try requestedPort == 0 && explicitURL == nil ? EphemeralPort.reserve(host: host) : requestedPort
         let publicURL = explicitURL ?? "\(scheme)://\(urlHost):\(port)"
 
+        let logFormatName = logFormat ?? environment["ATTEST_LOG_FORMAT"] ?? AttestLogHandler.Format.text.rawValue
+        guard let logFormat = AttestLogHandler.Format(rawValue: logFormatName) else {
+            throw ValidationError("--log-format must be one of: \(AttestLogHandler.Format.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let logLevel = environment["ATTEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = AttestLogHandler(label: label, format: logFormat)
+            handler.logLevel = logLevel
+            return handler
+        }
         var logger = Logger(label: "attest")
-        logger.logLevel = environment["ATTEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel = logLevel
 
         let collateralTime = try collateralTime ?? environment["ATTEST_COLLATERAL_TIME"].map { text in
             guard let value = Int64(text) else { throw ValidationError("bad ATTEST_COLLATERAL_TIME") }
@@ -242,7 +255,8 @@ struct ServeConfigFile {
         "host": "ATTEST_HOST", "port": "ATTEST_PORT", "dataDir": "ATTEST_DATA_DIR", "apiToken": "ATTEST_API_TOKEN",
         "publicURL": "ATTEST_PUBLIC_URL", "collateralTime": "ATTEST_COLLATERAL_TIME", "oidcIssuer": "ATTEST_OIDC_ISSUER",
         "oidcJwks": "ATTEST_OIDC_JWKS", "oidcAudience": "ATTEST_OIDC_AUDIENCE", "tlsCert": "ATTEST_TLS_CERT",
-        "tlsKey": "ATTEST_TLS_KEY", "logLevel": "ATTEST_LOG_LEVEL", "pccsURL": "ATTEST_PCCS_URL",
+        "tlsKey": "ATTEST_TLS_KEY", "logLevel": "ATTEST_LOG_LEVEL", "logFormat": "ATTEST_LOG_FORMAT",
+        "pccsURL": "ATTEST_PCCS_URL",
         "pccsRootCRLURL": "ATTEST_PCCS_ROOT_CRL_URL",
         "rsaBackend": "ATTEST_RSA_BACKEND",
     ]

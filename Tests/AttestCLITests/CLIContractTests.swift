@@ -35,6 +35,10 @@ import Testing
                                        "--rsa-backend", "nope"])
         #expect(backend.status == 2)
         #expect(backend.stderr.contains("--rsa-backend"))
+        let logFormat = try Self.attest(["serve", "--data-dir", dataDir, "--port", "0", "--public-url", "http://127.0.0.1:1",
+                                         "--log-format", "xml"])
+        #expect(logFormat.status == 2)
+        #expect(logFormat.stderr.contains("--log-format"))
         for (base, root) in [("ftp://pccs.example", "https://pccs.example/root.crl"), ("https://pccs.example", "not a url")] {
             let run = try Self.attest(["serve", "--data-dir", dataDir, "--port", "0", "--public-url", "http://127.0.0.1:1",
                                        "--api-token", "0123456789abcdef0123", "--pccs-url", base, "--pccs-root-crl-url", root])
