@@ -55,11 +55,19 @@ if [ "$LOADGEN" = hey ]; then
     REQUESTS=$(awk '/\[[0-9]+\]/ {n += $2} END {print n}' "$WORK/load.out")
 else
     cc -O2 -o "$WORK/loadgen" Benchmarks/scripts/loadgen.c
+    # Warm-up, not measured: 64 new connections, first-use caches and code paths (the first requests take
+    # hundreds of milliseconds).
+    "$WORK/loadgen" -c "$CONNECTIONS" -d 2 -m POST -H "Content-Type: application/json" \
+        -H "Authorization: Bearer $TOKEN" -b "$WORK/body.json" "$URL" > /dev/null
     CPU_BEFORE=$(server_cpu_ticks)
     "$WORK/loadgen" -c "$CONNECTIONS" -d "$DURATION" -m POST -H "Content-Type: application/json" \
-        -H "Authorization: Bearer $TOKEN" -b "$WORK/body.json" "$URL" > "$WORK/load.out"
+        -H "Authorization: Bearer $TOKEN" -b "$WORK/body.json" -o "$WORK/trace.txt" "$URL" > "$WORK/load.out"
     CPU_AFTER=$(server_cpu_ticks)
     cat "$WORK/load.out"
+    # Throughput and latency per second of the run: a busy machine shows as seconds with fewer, slower requests.
+    awk '{ s = int($1 / 1000); n[s]++; if ($2 > m[s]) m[s] = $2; t[s] += $2 } END {
+        for (s = 0; s in n; s++) printf "  second %2d: %5d requests, mean %5.1f ms, max %6.1f ms\n", s, n[s], t[s] / n[s], m[s] }' \
+        "$WORK/trace.txt"
     REQUESTS=$(awk '/^status 200:/ {print $3}' "$WORK/load.out")
 fi
 # Server CPU time per request (user + system, from /proc): what the server itself spends, whatever else runs.

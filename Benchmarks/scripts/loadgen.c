@@ -7,7 +7,10 @@
 // to the last byte read recorded for every request. It prints throughput, latency percentiles, status counts,
 // its own CPU time per request, and the Little's-law check (mean latency × throughput ≈ connections).
 //
-// Usage: loadgen -c CONNECTIONS -d SECONDS [-H 'Name: value' ...] [-b BODY_FILE] [-m METHOD] http://127.0.0.1:PORT/path
+// Usage: loadgen -c CONNECTIONS -d SECONDS [-H 'Name: value' ...] [-b BODY_FILE] [-m METHOD] [-o TRACE_FILE]
+//        http://127.0.0.1:PORT/path
+// With -o, every response is also written to TRACE_FILE as "milliseconds-since-start latency-ms status" (to see
+// whether slow requests cluster in time).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,6 +43,8 @@ static char *request;
 static size_t request_length;
 static struct sockaddr_in address;
 static uint64_t *latencies;
+static FILE *trace;
+static uint64_t start_ns;
 static size_t latency_count, latency_capacity;
 static long status_counts[600];
 static long errors;
@@ -126,6 +131,10 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "-d") && i + 1 < argc) seconds = atoi(argv[++i]);
         else if (!strcmp(argv[i], "-m") && i + 1 < argc) method = argv[++i];
         else if (!strcmp(argv[i], "-b") && i + 1 < argc) body_path = argv[++i];
+        else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+            trace = fopen(argv[++i], "w");
+            if (!trace) die("trace file");
+        }
         else if (!strcmp(argv[i], "-H") && i + 1 < argc) {
             if (strlen(headers) + strlen(argv[i + 1]) + 3 > sizeof headers) { fprintf(stderr, "headers too long\n"); return 2; }
             strcat(headers, argv[++i]);
@@ -173,6 +182,7 @@ int main(int argc, char **argv) {
     struct rusage usage_before, usage_after;
     getrusage(RUSAGE_SELF, &usage_before);
     uint64_t start = now_ns(), deadline = start + (uint64_t)seconds * 1000000000u;
+    start_ns = start;
     struct epoll_event events[256];
     while (now_ns() < deadline) {
         int ready = epoll_wait(epoll_fd, events, 256, 100);
@@ -204,6 +214,9 @@ int main(int argc, char **argv) {
                     if (finished < deadline) {
                         record(finished - c->started_ns);
                         status_counts[c->status]++;
+                        if (trace)
+                            fprintf(trace, "%.3f %.3f %d\n", (double)(finished - start_ns) / 1e6,
+                                    (double)(finished - c->started_ns) / 1e6, c->status);
                     }
                     // Next request on the same connection (responses are not pipelined, so nothing is left over).
                     c->length = 0;
@@ -225,6 +238,7 @@ int main(int argc, char **argv) {
                  (double)(usage_after.ru_utime.tv_usec - usage_before.ru_utime.tv_usec) / 1e6 +
                  (double)(usage_after.ru_stime.tv_sec - usage_before.ru_stime.tv_sec) +
                  (double)(usage_after.ru_stime.tv_usec - usage_before.ru_stime.tv_usec) / 1e6;
+    if (trace) fclose(trace);
     if (latency_count == 0) { fprintf(stderr, "no responses\n"); return 1; }
     qsort(latencies, latency_count, sizeof *latencies, compare);
     double sum = 0;
