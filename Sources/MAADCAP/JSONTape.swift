@@ -219,7 +219,9 @@ final class JSONTape {
     }
 
     func string(_ node: Int) -> String? {
-        stringBytes(node).map { String(decoding: $0, as: UTF8.self) }
+        guard nodes[node].kind == .string else { return nil }
+        let range = nodes[node].start..<nodes[node].end
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
     func integer(_ node: Int) -> Int64? {
