@@ -76,6 +76,25 @@ struct JSONTapeTests {
         }
     }
 
+    /// Duplicate member names are found across nested values (each object's keys are compared with its own earlier
+    /// keys only); a name repeated in a nested object is not a duplicate.
+    @Test func duplicateNamesAcrossNestedValues() {
+        for text in [#"{"a":{"x":1},"b":[1,{"a":2}],"a":3}"#, #"{"a":[{"a":1}],"c":{"d":{"e":[]}},"a":3}"#,
+            #"{"k":[[[]]],"l":"s","k":1}"#, #"[{"a":1},{"b":{"b":1,"b":2}}]"#]
+        {
+            #expect(JSONTape.parse(Array(text.utf8)) == nil, "\(text)")
+        }
+        for text in [#"{"a":{"a":1}}"#, #"{"a":[{"a":1},{"a":2}],"b":{"a":{"a":3}}}"#, #"[{"a":1},{"a":2}]"#] {
+            let tape = JSONTape.parse(Array(text.utf8))
+            #expect(tape != nil, "\(text)")
+            #expect((try? JSONValue(parsing: Array(text.utf8))) != nil)
+        }
+        // 256 distinct members are read; a 257th goes to the general parser.
+        let members = { (n: Int) in Array(("{" + (0..<n).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}").utf8) }
+        #expect(JSONTape.parse(members(256)) != nil)
+        #expect(JSONTape.parse(members(257)) == nil)
+    }
+
     @Test func mutatedDocumentsReadTheSameOnBothPaths() {
         var rng = SplitMix64(seed: 0x7A9E)
         var fast = 0
