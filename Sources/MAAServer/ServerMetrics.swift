@@ -57,20 +57,18 @@ public struct ServerMetrics: Sendable {
 /// Metric objects already made, by a key naming their label values. Label values come from a closed set (routes,
 /// methods the router accepts, status codes, error codes), so the tables stay small.
 private final class MetricHandles: Sendable {
-    private let counters = Mutex<[String: Metrics.Counter]>([:])
-    private let timers = Mutex<[String: Metrics.Timer]>([:])
+    let counters = HandleTable<Metrics.Counter>()
+    let timers = HandleTable<Metrics.Timer>()
 
-    func counter(_ key: String, make: () -> Metrics.Counter) -> Metrics.Counter {
-        counters.withLock { table in
-            if let existing = table[key] { return existing }
-            let made = make()
-            table[key] = made
-            return made
-        }
-    }
+    func counter(_ key: String, make: () -> Metrics.Counter) -> Metrics.Counter { counters.handle(key, make: make) }
+    func timer(_ key: String, make: () -> Metrics.Timer) -> Metrics.Timer { timers.handle(key, make: make) }
+}
 
-    func timer(_ key: String, make: () -> Metrics.Timer) -> Metrics.Timer {
-        timers.withLock { table in
+private final class HandleTable<Handle: Sendable>: Sendable {
+    private let table = Mutex<[String: Handle]>([:])
+
+    func handle(_ key: String, make: () -> Handle) -> Handle {
+        table.withLock { table in
             if let existing = table[key] { return existing }
             let made = make()
             table[key] = made
