@@ -36,23 +36,4 @@ enum HeaderValue {
         let token = trimmed(text[space...])
         return token.isEmpty ? nil : token
     }
-
-    /// The values of query parameter `name` in a query string (`a=1&b=2`), as Hummingbird's `queryParameters`
-    /// reads them: keys as written, values percent-decoded (kept as written when not valid percent-encoding).
-    static func queryValues(_ query: Substring, name: String) -> [Substring] {
-        var values: [Substring] = []
-        for pair in query.split(separator: "&") {
-            let equals = pair.utf8.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
-            guard pair[..<equals] == name[...] else { continue }
-            let value = equals == pair.endIndex ? pair[pair.endIndex...] : pair[pair.index(after: equals)...]
-            guard value.utf8.contains(UInt8(ascii: "%")) else {
-                values.append(value)
-                continue
-            }
-            values.append(value.removingPercentEncoding.map { $0[...] } ?? value)
-        }
-        return values
-    }
 }
-
-import Foundation

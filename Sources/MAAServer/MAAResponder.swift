@@ -126,7 +126,7 @@ struct MAAResponder: HTTPResponder {
     }
 
     func requireAPIVersion(_ request: Request) throws(HTTPFailure) {
-        let values = HeaderValue.queryValues(request.uri.query.map { $0[...] } ?? "", name: "api-version")
+        let values = request.uri.queryParameters.getAll("api-version")
         guard let version = values.first else {
             throw .badRequest(
                 "the api-version query parameter is required", code: "MissingApiVersionParameter"

@@ -1,3 +1,4 @@
+import MAAWire
 import Synchronization
 
 /// `x-ms-request-id` values: UUID-shaped, lower-case, unique within the process and random-looking across
@@ -22,29 +23,14 @@ enum RequestIDGenerator {
 
     /// `hhhhhhhh-hhhh-hhhh-llll-llllllllllll`.
     static func format(high: UInt64, low: UInt64) -> String {
-        let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: 36) { buffer in
-            var position = 0
-            func put(_ value: UInt64, nibbles: Int) {
-                for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
-                    buffer[position] = digits.utf8Start[Int((value >> UInt64(shift)) & 0xF)]
-                    position += 1
-                }
-            }
-            func dash() {
-                buffer[position] = UInt8(ascii: "-")
-                position += 1
-            }
-            put(high >> 32, nibbles: 8)
-            dash()
-            put(high >> 16, nibbles: 4)
-            dash()
-            put(high, nibbles: 4)
-            dash()
-            put(low >> 48, nibbles: 4)
-            dash()
-            put(low, nibbles: 12)
-            return position
+        let bytes: [UInt8] = withUnsafeBytes(of: high.bigEndian, Array.init) + withUnsafeBytes(of: low.bigEndian, Array.init)
+        let hex = Hex.encode(bytes)
+        var id = ""
+        id.reserveCapacity(36)
+        for (offset, character) in hex.enumerated() {
+            if offset == 8 || offset == 12 || offset == 16 || offset == 20 { id.append("-") }
+            id.append(character)
         }
+        return id
     }
 }
