@@ -85,23 +85,10 @@ enum EvidenceAttestation {
         let (runtime, initTime, draft, nonce) = (try evidence.runtime, try evidence.initTime, try evidence.draft, evidence.nonce)
         let options = remote.requestOptions
         try await remote.run {
-            let response: AttestationResponse<AttestationResult>
-            switch type {
-            case .sgxEnclave:
-                response = try await client.attestSgxEnclave(
-                    quote: bytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft, nonce: nonce, options: options)
-            case .openEnclave:
-                response = try await client.attestOpenEnclave(
-                    report: bytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft, nonce: nonce, options: options)
-            case .sevSnpVm:
-                response = try await client.attestSevSnpVm(
-                    report: bytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft, nonce: nonce, options: options)
-            case .tdxVm:
-                response = try await client.attestTdxVm(
-                    quote: bytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft, nonce: nonce, options: options)
-            case .tpm:
-                throw ValidationError("TPM attestation is a protocol exchange: use `attest tpm`")
-            }
+            guard type != .tpm else { throw ValidationError("TPM attestation is a protocol exchange: use `attest tpm`") }
+            let response = try await client.attest(
+                type, evidence: bytes, runtimeData: runtime, initTimeData: initTime, draftPolicy: draft, nonce: nonce,
+                options: options)
             return AttestationOutput.render(response)
         }
     }

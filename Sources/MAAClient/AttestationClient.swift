@@ -90,7 +90,7 @@ public struct AttestationClient: Sendable {
         quote: [UInt8], runtimeData: AttestationData? = nil, initTimeData: AttestationData? = nil,
         draftPolicy: String? = nil, nonce: String? = nil, options: RequestOptions = RequestOptions()
     ) async throws(AttestationClientError) -> AttestationResponse<AttestationResult> {
-        try await attest(.sgxEnclave, evidenceMember: "quote", evidence: quote, runtimeData: runtimeData,
+        try await attest(.sgxEnclave, evidence: quote, runtimeData: runtimeData,
                          initTimeData: initTimeData, draftPolicy: draftPolicy, nonce: nonce, options: options)
     }
 
@@ -99,7 +99,7 @@ public struct AttestationClient: Sendable {
         report: [UInt8], runtimeData: AttestationData? = nil, initTimeData: AttestationData? = nil,
         draftPolicy: String? = nil, nonce: String? = nil, options: RequestOptions = RequestOptions()
     ) async throws(AttestationClientError) -> AttestationResponse<AttestationResult> {
-        try await attest(.openEnclave, evidenceMember: "report", evidence: report, runtimeData: runtimeData,
+        try await attest(.openEnclave, evidence: report, runtimeData: runtimeData,
                          initTimeData: initTimeData, draftPolicy: draftPolicy, nonce: nonce, options: options)
     }
 
@@ -110,7 +110,7 @@ public struct AttestationClient: Sendable {
         report: [UInt8], runtimeData: AttestationData? = nil, initTimeData: AttestationData? = nil,
         draftPolicy: String? = nil, nonce: String? = nil, options: RequestOptions = RequestOptions()
     ) async throws(AttestationClientError) -> AttestationResponse<AttestationResult> {
-        try await attest(.sevSnpVm, evidenceMember: "report", evidence: report, runtimeData: runtimeData,
+        try await attest(.sevSnpVm, evidence: report, runtimeData: runtimeData,
                          initTimeData: initTimeData, draftPolicy: draftPolicy, nonce: nonce, options: options)
     }
 
@@ -119,7 +119,7 @@ public struct AttestationClient: Sendable {
         quote: [UInt8], runtimeData: AttestationData? = nil, initTimeData: AttestationData? = nil,
         draftPolicy: String? = nil, nonce: String? = nil, options: RequestOptions = RequestOptions()
     ) async throws(AttestationClientError) -> AttestationResponse<AttestationResult> {
-        try await attest(.tdxVm, evidenceMember: "quote", evidence: quote, runtimeData: runtimeData,
+        try await attest(.tdxVm, evidence: quote, runtimeData: runtimeData,
                          initTimeData: initTimeData, draftPolicy: draftPolicy, nonce: nonce, options: options)
     }
 
@@ -188,6 +188,24 @@ public struct AttestationClient: Sendable {
         }
         output.append(UInt8(ascii: "}"))
         return output
+    }
+
+    /// Attests evidence of any type but TPM (a protocol exchange: ``attestTpm(_:options:)``), sent in the member
+    /// the type's request uses: `quote` for SGX and TDX, `report` for OpenEnclave and SEV-SNP. The type-specific
+    /// methods above are this call with their type.
+    public func attest(
+        _ type: AttestationType, evidence: [UInt8], runtimeData: AttestationData? = nil,
+        initTimeData: AttestationData? = nil, draftPolicy: String? = nil, nonce: String? = nil,
+        options: RequestOptions = RequestOptions()
+    ) async throws(AttestationClientError) -> AttestationResponse<AttestationResult> {
+        let member: String
+        switch type {
+        case .sgxEnclave, .tdxVm: member = "quote"
+        case .openEnclave, .sevSnpVm: member = "report"
+        case .tpm: throw AttestationClientError(.invalidArgument, "TPM attestation is a protocol exchange: use attestTpm")
+        }
+        return try await attest(type, evidenceMember: member, evidence: evidence, runtimeData: runtimeData,
+                                initTimeData: initTimeData, draftPolicy: draftPolicy, nonce: nonce, options: options)
     }
 
     private func attest(

@@ -79,6 +79,21 @@ import Testing
         #expect(throws: AttestationClientError.invalidArgument) { _ = try AttestationClient(endpoint: url) }
     }
 
+    /// The type-generic call sends each type's evidence in its member; TPM is refused before anything is sent.
+    @Test func genericAttestPicksTheEvidenceMemberAndRefusesTPM() async throws {
+        let transport = StubTransport { _, _ in .json("{}") }
+        var options = Self.options(transport)
+        options.apiVersion = .v2022_08_01
+        let client = try AttestationClient(endpoint: "https://fake.attest.test", options: options)
+        await #expect(throws: AttestationClientError.invalidArgument) { _ = try await client.attest(.tpm, evidence: [1]) }
+        #expect(transport.requests.isEmpty)
+        for (type, member) in [(AttestationType.sgxEnclave, "quote"), (.tdxVm, "quote"), (.openEnclave, "report"), (.sevSnpVm, "report")] {
+            _ = try? await client.attest(type, evidence: [1, 2, 3])
+            let body = try #require(transport.requests.last?.body)
+            #expect(try JSONValue(parsing: body)[member] == "AQID", "\(type)")
+        }
+    }
+
     @Test func vmAttestationNeedsTheNewerAPIVersion() async throws {
         let transport = StubTransport { _, _ in .json("{}") }
         let old = try AttestationClient(endpoint: "https://fake.attest.test", options: Self.options(transport))
