@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "MAAPKI", targets: ["MAAPKI"]),
         .library(name: "MAAModels", targets: ["MAAModels"]),
         .library(name: "MAADCAP", targets: ["MAADCAP"]),
+        .library(name: "MAASEVSNP", targets: ["MAASEVSNP"]),
         .library(name: "MAAPolicy", targets: ["MAAPolicy"]),
         .library(name: "MAAService", targets: ["MAAService"]),
         .library(name: "MAAClient", targets: ["MAAClient"]),
@@ -69,6 +70,17 @@ let package = Package(
                 "MAAWire", "MAAPKI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // AMD SEV-SNP attestation reports: parser, AMD certificate chain (RSASSA-PSS), VCEK checks, verification.
+        .target(
+            name: "MAASEVSNP",
+            dependencies: [
+                "MAAWire", "MAAPKI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
@@ -182,6 +194,16 @@ let package = Package(
                 "MAADCAP", "MAAPKI", "MAATesting", "MAAWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MAASEVSNPTests",
+            dependencies: [
+                "MAASEVSNP", "MAATesting", "MAAWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings

@@ -1,10 +1,11 @@
-import Foundation
-import SwiftASN1
+public import Foundation
+public import SwiftASN1
 
-/// Conversion of ASN.1 times (UTCTime, GeneralizedTime) to `Date` without a calendar or the clock.
-enum ASN1Time {
+/// Conversion of ASN.1 times (UTCTime, GeneralizedTime) to `Date` without a calendar or the clock (also used by
+/// MAASEVSNP's AMD certificate reader).
+public enum ASN1Time {
     /// Parses a `Time ::= CHOICE { utcTime UTCTime, generalTime GeneralizedTime }` node.
-    static func date(from node: ASN1Node) throws -> Date {
+    public static func date(from node: ASN1Node) throws -> Date {
         switch node.identifier {
         case .utcTime:
             let t = try UTCTime(derEncoded: node)
