@@ -12,7 +12,8 @@ struct CertificateConstraints: Sendable {
     /// Reads the extensions; a duplicate or malformed one, or an unknown critical one, is a constraint violation.
     init(_ certificate: AMDCertificate, role: AMDCertificateRole) throws(SEVSNPError) {
         var seen: Set<String> = []
-        for ext in certificate.extensions {
+        // AMD's own extensions (VCEK/VLEK) are VCEKExtensions' to check, duplicates included.
+        for ext in certificate.extensions where !ext.oid.hasPrefix(VCEKExtensions.prefix) {
             guard seen.insert(ext.oid).inserted else {
                 throw SEVSNPError(.certificateConstraintsViolated(role), "extension \(ext.oid) appears twice")
             }
@@ -39,7 +40,7 @@ struct CertificateConstraints: Sendable {
                     crlSign = first & 0x02 != 0
                 default:
                     let known = [VCEKExtensions.authorityKeyIdentifier, VCEKExtensions.subjectKeyIdentifier, "2.5.29.31"]
-                    if ext.critical, !known.contains(ext.oid), !ext.oid.hasPrefix(VCEKExtensions.prefix) {
+                    if ext.critical, !known.contains(ext.oid) {
                         throw SEVSNPError(.certificateConstraintsViolated(role), "unknown critical extension \(ext.oid)")
                     }
                 }

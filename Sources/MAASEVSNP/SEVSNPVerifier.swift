@@ -71,6 +71,11 @@ public struct SEVSNPVerifier: Sendable {
             throw SEVSNPError(.unsupportedProduct, "the \(chain.leafRole.rawValue.uppercased()) names product '\(leafExtensions.productName)'")
         }
         let product = cpuidProduct ?? leafProduct
+        if cpuidProduct == nil, leafProduct != chain.product {
+            throw SEVSNPError(
+                .productMismatch, "the key is for '\(leafExtensions.productName)', the ARK/ASK for \(chain.product.rawValue)"
+            )
+        }
         if cpuidProduct == nil, product == .turin {
             throw SEVSNPError(.unsupportedReportVersion, "a Turin report must be version 3 or later")
         }
