@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "MAAService",
             dependencies: [
-                "MAAWire", "MAAJOSE", "MAAModels", "MAADCAP", "MAAPolicy",
+                "MAAWire", "MAAJOSE", "MAAModels", "MAADCAP", "MAASEVSNP", "MAAPolicy",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -221,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "MAAServiceTests",
             dependencies: [
-                "MAAService", "MAAStorageSQLite", "MAATesting", "MAAJOSE", "MAAWire", "MAADCAP", "MAAPolicy",
+                "MAAService", "MAAStorageSQLite", "MAATesting", "MAAJOSE", "MAAWire", "MAADCAP", "MAAPolicy", "MAASEVSNP",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -229,7 +229,7 @@ let package = Package(
         .testTarget(
             name: "MAAServerTests",
             dependencies: [
-                "MAAServer", "MAAService", "MAATesting", "MAAJOSE", "MAAWire", "MAADCAP",
+                "MAAServer", "MAAService", "MAATesting", "MAAJOSE", "MAAWire", "MAADCAP", "MAASEVSNP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -244,7 +244,7 @@ let package = Package(
             name: "CompatibilityTests",
             dependencies: [
                 "MAAClient", "MAAServer", "MAAService", "MAADCAP", "MAAJOSE", "MAAModels", "MAAWire", "MAATesting",
-                "AttestCLI",
+                "AttestCLI", "MAASEVSNP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

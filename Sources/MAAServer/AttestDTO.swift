@@ -64,14 +64,17 @@ struct AttestEnclaveBody: Sendable {
             guard report == nil else { throw .badRequest("'report' is for OpenEnclave; send 'quote'") }
             guard let quote else { throw .badRequest("missing member 'quote'") }
             evidenceText = quote
-        case .openEnclave:
+        case .openEnclave, .sevSnpVm:
             guard quote == nil else { throw .badRequest("'quote' is for SgxEnclave and TdxVm; send 'report'") }
             guard let report else { throw .badRequest("missing member 'report'") }
             evidenceText = report
         default:
             throw .badRequest("unsupported evidence type")
         }
-        let evidence = try Self.base64url(evidenceText, member: type == .openEnclave ? "report" : "quote")
+        // SevSnpVm: MAA declares no base64url format for `report` and its own example mixes alphabets, so either
+        // alphabet is accepted there (padding is optional everywhere).
+        let alphabet: Base64.Alphabet = type == .sevSnpVm ? .either : .url
+        let evidence = try Self.base64url(evidenceText, member: type == .openEnclave || type == .sevSnpVm ? "report" : "quote", alphabet: alphabet)
         guard !evidence.isEmpty else { throw .badRequest("the evidence is empty") }
         if let nonce, nonce.utf8.count > Self.maximumNonceLength {
             throw .badRequest("'nonce' is longer than \(Self.maximumNonceLength) bytes")
@@ -79,25 +82,25 @@ struct AttestEnclaveBody: Sendable {
         return AttestationRequest(
             type: type,
             evidence: evidence,
-            runtimeData: try runtimeData.map { data throws(HTTPFailure) in try Self.bound(data, member: "runtimeData") },
-            initTimeData: try initTimeData.map { data throws(HTTPFailure) in try Self.bound(data, member: "initTimeData") },
+            runtimeData: try runtimeData.map { data throws(HTTPFailure) in try Self.bound(data, member: "runtimeData", alphabet: alphabet) },
+            initTimeData: try initTimeData.map { data throws(HTTPFailure) in try Self.bound(data, member: "initTimeData", alphabet: alphabet) },
             draftPolicyForAttestation: draftPolicyForAttestation,
             nonce: nonce
         )
     }
 
-    static func bound(_ body: DataBody, member: String) throws(HTTPFailure) -> BoundData {
+    static func bound(_ body: DataBody, member: String, alphabet: Base64.Alphabet = .url) throws(HTTPFailure) -> BoundData {
         guard let data = body.data else { throw .badRequest("missing member '\(member).data'") }
         guard let typeName = body.dataType else { throw .badRequest("missing member '\(member).dataType'") }
         guard let dataType = BoundData.DataType(rawValue: typeName) else {
             throw .badRequest("'\(member).dataType' must be Binary or JSON")
         }
-        return BoundData(bytes: try base64url(data, member: "\(member).data"), encoded: data, dataType: dataType)
+        return BoundData(bytes: try base64url(data, member: "\(member).data", alphabet: alphabet), encoded: data, dataType: dataType)
     }
 
-    static func base64url(_ text: String, member: String) throws(HTTPFailure) -> [UInt8] {
+    static func base64url(_ text: String, member: String, alphabet: Base64.Alphabet = .url) throws(HTTPFailure) -> [UInt8] {
         do {
-            return try Base64.decode(text, alphabet: .url)
+            return try Base64.decode(text, alphabet: alphabet)
         } catch {
             throw .badRequest("'\(member)' is not valid base64url")
         }

@@ -59,11 +59,6 @@ struct InstanceHandlers {
                 responder.metrics.attestation(type: type.rawValue, outcome: "success")
                 return responder.json(TPMDataBody(data: Base64.urlEncoded(reply)))
             }
-            if type == .sevSnpVm {
-                throw HTTPFailure(
-                    ServiceError(.notSupported, "SevSnpVm attestation is not available: this server has no SEV-SNP report verifier")
-                )
-            }
             let attestation = try AttestEnclaveBody(body: body).request(type: type)
             let result = try await service.attest(attestation, instance: instance, caller: caller)
             responder.metrics.attestation(type: type.rawValue, outcome: "success")

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MAAWire
 import _CryptoExtras
 
 /// A test AMD SEV-SNP PKI built in code: its own ARK and ASK (RSA, RSASSA-PSS/SHA-384 signatures), a P-384 VCEK,
@@ -233,6 +234,38 @@ public struct SevSnpTestPKI {
         return bytes
     }
 
+    // MARK: Evidence documents
+
+    /// MAA's SevSnpVm `report` document: `{"SnpReport": b64url, "VcekCertChain": b64url(PEM)}`.
+    public static func evidenceDocument(report: [UInt8], certificates: [[UInt8]]) -> [UInt8] {
+        let pem = certificates.map { der in
+            "-----BEGIN CERTIFICATE-----\n" + Base64.standardEncoded(der) + "\n-----END CERTIFICATE-----\n"
+        }.joined()
+        let text = #"{"SnpReport":""# + Base64.urlEncoded(report) + #"","VcekCertChain":""#
+            + Base64.urlEncoded(Array(pem.utf8)) + #""}"#
+        return Array(text.utf8)
+    }
+
+    /// The virtee/sev Milan evidence (report v2, VCEK, ASK, ARK) as MAA's document.
+    public static func milanEvidenceDocument() throws -> [UInt8] {
+        evidenceDocument(report: try milanReport(), certificates: try milanChain())
+    }
+
+    /// The virtee/sev Milan report (1184 bytes).
+    public static func milanReport() throws -> [UInt8] {
+        let text = try SharedData.text("evidence/sev-snp/virtee-sev/report_milan.hex").filter { !$0.isWhitespace }
+        return try Hex.decode(text)
+    }
+
+    /// VCEK, ASK and ARK (DER) of the Milan report.
+    public static func milanChain() throws -> [[UInt8]] {
+        [try SharedData.bytes("evidence/sev-snp/virtee-sev/vcek_milan.der")]
+            + (try PEMBlocks.der(try SharedData.text("evidence/sev-snp/virtee-sev/cert_chain_milan")))
+    }
+
+    /// The verification time of the Milan evidence (2023-04-04T19:23:43Z).
+    public static let milanVerifyTime: Int64 = 1_680_636_223
+
     // MARK: DER writing
 
     public static func tlv(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] {
@@ -303,3 +336,18 @@ public struct SevSnpTestPKI {
 
 /// The test PKI could not generate its keys.
 public struct SevSnpTestPKIError: Error {}
+
+/// Minimal PEM splitting for test data (the verifier itself uses MAAPKI's strict reader).
+enum PEMBlocks {
+    static func der(_ text: String) throws -> [[UInt8]] {
+        var blocks: [[UInt8]] = []
+        var body = ""
+        var inside = false
+        for line in text.split(whereSeparator: \.isNewline) {
+            if line.hasPrefix("-----BEGIN") { inside = true; body = ""; continue }
+            if line.hasPrefix("-----END") { inside = false; blocks.append(try Base64.decode(body, alphabet: .standard)); continue }
+            if inside { body += line.trimmingCharacters(in: .whitespaces) }
+        }
+        return blocks
+    }
+}

@@ -108,11 +108,11 @@ import Testing
             }
             #expect(tampered?.statusCode == 400)
 
-            // The SEV-SNP endpoint is still not implemented.
+            // Bytes that are not an SEV-SNP document are refused as invalid evidence.
             let snp = await #expect(throws: AttestationClientError.self) {
                 _ = try await client.attestSevSnpVm(report: [1, 2, 3])
             }
-            #expect(snp?.statusCode == 501)
+            #expect(snp?.statusCode == 400)
         }
     }
 }

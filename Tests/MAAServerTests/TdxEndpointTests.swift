@@ -70,13 +70,13 @@ struct TdxEndpointTests {
         }
     }
 
-    @Test func sevSnpAnswersNotImplemented() async throws {
+    @Test func sevSnpRefusesWhatIsNotAnSevSnpDocument() async throws {
         let fixture = try await Self.fixture()
         try await fixture.live { client in
             let response = try await Self.post(client, #"{"report":"AAAA"}"#, type: "SevSnpVm")
-            #expect(response.status == .notImplemented)
-            #expect(response.errorCode == "NotImplemented")
-            #expect(response.text.contains("SEV-SNP"))
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "InvalidParameter")
+            #expect(response.text.contains("envelopeMalformed"))
         }
     }
 

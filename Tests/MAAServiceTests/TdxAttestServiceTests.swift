@@ -287,16 +287,16 @@ struct TdxAttestServiceTests {
         #expect(store.all.isEmpty)
     }
 
-    @Test func sevSnpIsStillNotSupported() async throws {
+    @Test func aTDXQuoteIsNotSevSnpEvidence() async throws {
         let fixture = try AttestServiceTests.fixture(collateral: [Self.collateral], time: Self.time)
         let instance = try await fixture.instance("aad", .aad)
         let request = AttestationRequest(type: .sevSnpVm, evidence: try SharedData.bytes(Self.quote))
         do {
             _ = try await fixture.service.attest(request, instance: instance, caller: Self.reader)
-            Issue.record("SEV-SNP evidence was attested")
+            Issue.record("a TDX quote was attested as SEV-SNP evidence")
         } catch let error as ServiceError {
-            #expect(error.code == .notSupported)
-            #expect(error.reason.contains("SEV-SNP"))
+            #expect(error.code == .invalidParameter)
+            #expect(error.reason.contains("envelopeMalformed"))
         }
     }
 }

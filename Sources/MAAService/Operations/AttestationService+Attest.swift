@@ -1,5 +1,6 @@
 import MAADCAP
 import MAAJOSE
+import MAASEVSNP
 import MAAPolicy
 import MAAWire
 
@@ -9,8 +10,13 @@ extension AttestationService {
     /// policy (the draft policy when given) and returns an attestation token: signed with the instance key, or
     /// unsecured for a draft policy. A policy refusal returns no token (`PolicyEvaluationError`).
     ///
-    /// SGX quotes, OpenEnclave reports and TDX quotes (MAA's TDX EAT profile, `x-ms-attestation-type` `tdxvm`) are
-    /// attested; SEV-SNP is refused with `NotSupported` (there is no SEV-SNP verifier).
+    /// SGX quotes, OpenEnclave reports, TDX quotes (MAA's TDX EAT profile, `x-ms-attestation-type` `tdxvm`) and
+    /// SEV-SNP reports (`sevsnpvm`: MAA's `{SnpReport, VcekCertChain}` document, verified against the pinned AMD roots
+    /// at the collateral time; runtimeData binds to REPORT_DATA, initTimeData to HOST_DATA) are attested.
+    ///
+    /// The instance's accepted TCB statuses are Intel's (TCB Info levels) and do not apply to SEV-SNP, which has no
+    /// such status: its TCB is checked for consistency (VCEK vs REPORTED_TCB vs CURRENT_TCB) by the verifier and
+    /// exposed as `x-ms-sevsnpvm-*-svn` claims, so minimum SVNs are written in the SevSnpVm policy.
     public func attest(_ request: AttestationRequest, instance: InstanceRecord, caller: Principal) async throws -> String {
         try caller.require(.reader)
         let attestationType: JSONValue
@@ -28,7 +34,7 @@ extension AttestationService {
         case .tpm:
             throw ServiceError.invalidParameter("TPM evidence arrives as protocol messages: use attestTPM(message:instance:caller:)")
         case .sevSnpVm:
-            throw ServiceError(.notSupported, "SevSnpVm attestation is not available: this server has no SEV-SNP report verifier")
+            attestationType = "sevsnpvm"
         }
         let now = configuration.now()
 
@@ -55,18 +61,24 @@ extension AttestationService {
         }
         let baseline = try Self.tcbBaseline(of: policy)
 
-        // 2. Evidence, at the collateral time, with collateral of the policy's TCB baseline.
-        let verified = try await evidence.verify(
-            request.type, evidence: request.evidence, now: now, tcbEvaluationDataNumber: baseline
-        )
-
-        // 3. Accepted TCB statuses.
-        guard instance.acceptedTCBStatuses.map(\.rawValue).contains(verified.tcbStatus.rawValue) else {
-            let accepted = instance.acceptedTCBStatuses.map(\.rawValue).joined(separator: ", ")
-            let advisories = verified.advisoryIDs.isEmpty ? "" : " (advisories: \(verified.advisoryIDs.joined(separator: ", ")))"
-            throw ServiceError.invalidParameter(
-                "the platform TCB status \(verified.tcbStatus.rawValue)\(advisories) is not accepted by this instance; accepted: \(accepted)"
+        // 2. Evidence, at the collateral time (SGX/TDX: with collateral of the policy's TCB baseline).
+        let verified: VerifiedEvidence
+        if request.type == .sevSnpVm {
+            verified = .sevSnp(try evidence.verifySevSnp(evidence: request.evidence, now: now))
+        } else {
+            let quote = try await evidence.verify(
+                request.type, evidence: request.evidence, now: now, tcbEvaluationDataNumber: baseline
             )
+
+            // 3. Accepted TCB statuses (Intel's; see above for SEV-SNP).
+            guard instance.acceptedTCBStatuses.map(\.rawValue).contains(quote.tcbStatus.rawValue) else {
+                let accepted = instance.acceptedTCBStatuses.map(\.rawValue).joined(separator: ", ")
+                let advisories = quote.advisoryIDs.isEmpty ? "" : " (advisories: \(quote.advisoryIDs.joined(separator: ", ")))"
+                throw ServiceError.invalidParameter(
+                    "the platform TCB status \(quote.tcbStatus.rawValue)\(advisories) is not accepted by this instance; accepted: \(accepted)"
+                )
+            }
+            verified = .quote(quote)
         }
 
         // 4. Runtime and init-time data binding.
@@ -84,7 +96,7 @@ extension AttestationService {
         var initTimeJSON: JSONValue?
         if let initTime = request.initTimeData {
             do { try verified.bindInitTimeData(initTime.bytes) } catch {
-                throw ServiceError.invalidParameter("SHA-256 of initTimeData does not match the enclave's CONFIGID")
+                throw ServiceError.invalidParameter("SHA-256 of initTimeData does not match \(verified.initTimeField)")
             }
             if initTime.dataType == .json { initTimeJSON = try Self.boundJSON(initTime.bytes, member: "initTimeData") }
         }

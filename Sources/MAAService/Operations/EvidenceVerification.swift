@@ -1,5 +1,6 @@
 public import MAAModels
 public import MAADCAP
+public import MAASEVSNP
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -7,8 +8,9 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// How the service verifies SGX, OpenEnclave and TDX evidence: Intel DCAP with a collateral store (SGX and TDX
-/// collateral side by side, keyed by TEE type), judged at a time.
+/// How the service verifies SGX, OpenEnclave and TDX evidence (Intel DCAP with a collateral store, SGX and TDX
+/// collateral side by side, keyed by TEE type) and SEV-SNP evidence (the AMD chain in the request under the pinned
+/// AMD roots, with optional AMD CRLs), judged at a time.
 public struct EvidenceVerification: Sendable {
     /// The DCAP verifier (Intel root by default).
     public var verifier: DCAPVerifier
@@ -20,17 +22,37 @@ public struct EvidenceVerification: Sendable {
     /// When set, a quote whose platform has no current collateral in ``collateral`` triggers a fetch through
     /// it (e.g. from a PCCS); the refresher must fill the same store. Everything fetched is verified first.
     public var refresher: CollateralRefresher?
+    /// The SEV-SNP verifier (AMD's pinned roots by default).
+    public var sevSnp: SEVSNPVerifier
+    /// AMD KDS CRLs (DER) by product: the one for a report's product is enforced when present; without one the
+    /// report is verified with `revocationChecked == false` (sevsnp-verification.md §4).
+    public var amdCRLs: [SNPProduct: [UInt8]]
 
     public init(
         verifier: DCAPVerifier = DCAPVerifier(),
         collateral: CollateralStore = CollateralStore(),
         collateralTime: Int64? = nil,
-        refresher: CollateralRefresher? = nil
+        refresher: CollateralRefresher? = nil,
+        sevSnp: SEVSNPVerifier = SEVSNPVerifier(),
+        amdCRLs: [SNPProduct: [UInt8]] = [:]
     ) {
         self.verifier = verifier
         self.collateral = collateral
         self.collateralTime = collateralTime
         self.refresher = refresher
+        self.sevSnp = sevSnp
+        self.amdCRLs = amdCRLs
+    }
+
+    /// Verifies SEV-SNP evidence (MAA's `report` document: report and VCEK chain) at the collateral time (or
+    /// `now`); failures become `InvalidParameter` with the reason.
+    func verifySevSnp(evidence: [UInt8], now: Int64) throws(ServiceError) -> VerifiedSNPReport {
+        let time = Date(timeIntervalSince1970: TimeInterval(collateralTime ?? now))
+        do {
+            return try sevSnp.verify(evidenceDocument: evidence, crls: amdCRLs, at: time)
+        } catch {
+            throw .invalidParameter("the evidence did not verify: \(error)")
+        }
     }
 
     /// Verifies an SGX quote, OpenEnclave report or TDX quote; DCAP failures become `InvalidParameter` with the reason.
