@@ -36,5 +36,9 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         benchmarkTarget("ClientBenchmarks", ["MAAClient", "MAAJOSE", "MAAModels", "MAAWire"]),
+        benchmarkTarget("SEVSNPBenchmarks", ["MAASEVSNP"], extra: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
     ]
 )
