@@ -21,6 +21,7 @@ public struct SEVSNPError: CodedError {
 
         // Envelope and report format
         public static let envelopeMalformed = Code("envelopeMalformed")
+        public static let certificateTableMalformed = Code("certificateTableMalformed")
         public static let reportTruncated = Code("reportTruncated")
         public static func reportMalformed(_ field: String) -> Code { Code("reportMalformed", field) }
         public static let unsupportedReportVersion = Code("unsupportedReportVersion")

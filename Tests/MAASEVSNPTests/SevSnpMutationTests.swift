@@ -1,6 +1,7 @@
 import Foundation
 import MAATesting
 import Testing
+import _CryptoExtras
 
 @testable import MAASEVSNP
 
@@ -93,6 +94,29 @@ struct SevSnpMutationTests {
         }
         for length in stride(from: 0, to: document.count, by: 7) {
             #expect(throws: SEVSNPError.self) { _ = try SNPEvidenceEnvelope(json: Array(document.prefix(length))) }
+        }
+    }
+
+    @Test func mutatedChainsNeverVerify() throws {
+        var rng = SplitMix64(seed: 0xC4A1_2)
+        let report = try SevSnpEvidence.milanReport()
+        let chain = try SevSnpEvidence.milanChain()
+        let verifier = SEVSNPVerifier()
+        for round in 0..<120 {
+            var mutated = chain
+            let which = round % 3
+            mutated[which] = Self.mutate(chain[which], &rng)
+            guard mutated[which] != chain[which] else { continue }
+            #expect(throws: SEVSNPError.self, "round \(round)") {
+                _ = try verifier.verify(report: report, certificates: mutated, at: SevSnpEvidence.verifyTime)
+            }
+        }
+        // Signatures of the wrong length (truncated BIT STRING content) are invalid, not a trap.
+        for (index, role) in [(0, AMDCertificateRole.vcek), (1, .ask)] {
+            let certificate = try AMDCertificate(derEncoded: chain[index])
+            #expect(!RSAPSSProfile.isValid(signature: Array(certificate.signature.dropLast()), message: certificate.tbsBytes,
+                                           key: try _RSA.Signing.PublicKey(derRepresentation: try AMDCertificate(derEncoded: chain[index + 1]).subjectPublicKeyInfo)),
+                    "\(role)")
         }
     }
 
