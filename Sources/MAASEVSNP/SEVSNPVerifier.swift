@@ -24,11 +24,15 @@ public struct SEVSNPVerifier: Sendable {
         public var minimumTCB: [SNPProduct: MinimumTCB]
         /// Minimum LAUNCH_TCB per product (`tcbBelowMinimum`).
         public var minimumLaunchTCB: [SNPProduct: MinimumTCB]
+        /// AMD ARK, ASK and ASVK certificates (DER, any products; e.g. AMD KDS's `cert_chain` files) that complete
+        /// a request whose chain lacks them: the report's product picks them by subject name. They are checked
+        /// exactly as if the request had sent them (the ARK against the pin, the ASK under the ARK).
+        public var fallbackCertificates: [[UInt8]]
 
         public init(
             trustAnchors: AMDTrustAnchors = .amd, requireCRL: Bool = false, compatVersion1: Bool = false,
             requireCommittedEqualsCurrent: Bool = false, minimumTCB: [SNPProduct: MinimumTCB] = [:],
-            minimumLaunchTCB: [SNPProduct: MinimumTCB] = [:]
+            minimumLaunchTCB: [SNPProduct: MinimumTCB] = [:], fallbackCertificates: [[UInt8]] = []
         ) {
             self.trustAnchors = trustAnchors
             self.requireCRL = requireCRL
@@ -36,6 +40,7 @@ public struct SEVSNPVerifier: Sendable {
             self.requireCommittedEqualsCurrent = requireCommittedEqualsCurrent
             self.minimumTCB = minimumTCB
             self.minimumLaunchTCB = minimumLaunchTCB
+            self.fallbackCertificates = fallbackCertificates
         }
     }
 
@@ -62,8 +67,10 @@ public struct SEVSNPVerifier: Sendable {
         let report = try SNPAttestationReport(bytes, compatVersion1: options.compatVersion1)
         let cpuidProduct = try report.cpuidProduct()
 
-        // 4–5. The chain's roles, and the leaf the signer info names.
-        let chain = try AMDCertificateChain(derCertificates: certificates, signingKey: report.signerInfo.signingKey)
+        // 4–5. The chain's roles (completed from the fallback certificates), and the leaf the signer info names.
+        let chain = try AMDCertificateChain(
+            derCertificates: try completed(certificates, cpuidProduct: cpuidProduct), signingKey: report.signerInfo.signingKey
+        )
         let leafExtensions = try VCEKExtensions(chain.leaf)
 
         // 3. The product: CPUID (v3+), else the leaf's product name, confirmed against the ARK/ASK names.
@@ -145,6 +152,32 @@ public struct SEVSNPVerifier: Sendable {
         }
         _ = try extensions.tcb(product: product)
         return (chain, extensions)
+    }
+
+    /// The request's certificates plus the fallback ARK/ASK/ASVK of the report's product whose subject name the
+    /// request does not carry. The product is the CPUID one, else the leaf's product name; without either the
+    /// request's certificates are returned unchanged (the chain checks then say what is wrong).
+    private func completed(_ certificates: [[UInt8]], cpuidProduct: SNPProduct?) throws(SEVSNPError) -> [[UInt8]] {
+        guard !options.fallbackCertificates.isEmpty, certificates.count < 3 else { return certificates }
+        var names: Set<String> = []
+        var leafProduct: SNPProduct?
+        for der in certificates {
+            let certificate = try AMDCertificate(derEncoded: der)
+            guard let name = certificate.subject.commonName else { continue }
+            names.insert(name)
+            if name == "SEV-VCEK" || name == "SEV-VLEK" {
+                leafProduct = SNPProduct.fromProductName(try VCEKExtensions(certificate).productName)
+            }
+        }
+        guard let product = cpuidProduct ?? leafProduct else { return certificates }
+        let wanted: Set<String> = ["ARK-\(product.rawValue)", "SEV-\(product.rawValue)", "SEV-VLEK-\(product.rawValue)"]
+        var result = certificates
+        for der in options.fallbackCertificates {
+            let certificate = try AMDCertificate(derEncoded: der)
+            guard let name = certificate.subject.commonName, wanted.contains(name), names.insert(name).inserted else { continue }
+            result.append(der)
+        }
+        return result
     }
 
     /// §4: issuer is the ARK, signature by the pinned ARK key, current at `now`, the intermediate not listed.

@@ -81,3 +81,34 @@ struct SevSnpChainTests {
         #expect(snpErrorCode { _ = try SevSnpEvidence.verifyMilan(chain: chain) }?.name == "certificateMalformed")
     }
 }
+
+/// §3.2: the ASK/ARK may come from a configured copy when the request carries only the VCEK.
+@Suite("SEV-SNP fallback certificates")
+struct SevSnpFallbackTests {
+    static func fallbacks() throws -> [[UInt8]] {
+        try ["genoa_ark.pem", "genoa_ask.pem", "milan_ark.pem", "milan_ask.pem", "turin_ark.pem", "turin_ask.pem"]
+            .flatMap { try SevSnpEvidence.pem($0) }
+    }
+
+    @Test func aVCEKAloneIsCompletedByTheProductsCertificates() throws {
+        let vcek = [try SevSnpEvidence.der("vcek_milan.der")]
+        #expect(snpErrorCode { _ = try SevSnpEvidence.verifyMilan(chain: vcek) } == .chainMalformed)
+        let verified = try SevSnpEvidence.verifyMilan(chain: vcek, options: .init(fallbackCertificates: try Self.fallbacks()))
+        #expect(verified.chain.ark.subject.commonName == "ARK-Milan")
+        // With the ASK sent, only the ARK is taken from the fallbacks.
+        let withASK = vcek + [try SevSnpEvidence.pem("milan_ask.pem")[0]]
+        _ = try SevSnpEvidence.verifyMilan(chain: withASK, options: .init(fallbackCertificates: try Self.fallbacks()))
+    }
+
+    @Test func fallbacksAreCheckedLikeSentCertificates() throws {
+        // Only another product's copies: nothing to complete the Milan chain with.
+        let genoa = try ["genoa_ark.pem", "genoa_ask.pem"].flatMap { try SevSnpEvidence.pem($0) }
+        let vcek = [try SevSnpEvidence.der("vcek_milan.der")]
+        #expect(snpErrorCode { _ = try SevSnpEvidence.verifyMilan(chain: vcek, options: .init(fallbackCertificates: genoa)) } == .chainMalformed)
+        // A tampered fallback ASK fails its signature check under the pinned ARK.
+        var fallbacks = try Self.fallbacks()
+        fallbacks[3][fallbacks[3].count - 5] ^= 0x01
+        #expect(snpErrorCode { _ = try SevSnpEvidence.verifyMilan(chain: vcek, options: .init(fallbackCertificates: fallbacks)) }
+            == .certificateSignatureInvalid(.ask))
+    }
+}
