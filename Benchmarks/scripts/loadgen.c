@@ -9,8 +9,8 @@
 //
 // Usage: loadgen -c CONNECTIONS -d SECONDS [-H 'Name: value' ...] [-b BODY_FILE] [-m METHOD] [-o TRACE_FILE]
 //        http://127.0.0.1:PORT/path
-// With -o, every response is also written to TRACE_FILE as "milliseconds-since-start latency-ms status" (to see
-// whether slow requests cluster in time).
+// With -o, every response is also written to TRACE_FILE as "milliseconds-since-start latency-ms status connection-index"
+// (to see whether slow requests cluster in time or on some connections).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -44,6 +44,7 @@ static size_t request_length;
 static struct sockaddr_in address;
 static uint64_t *latencies;
 static FILE *trace;
+static Connection *pool;   // the connections; a trace line names its connection by index
 static uint64_t start_ns;
 static size_t latency_count, latency_capacity;
 static long status_counts[600];
@@ -173,7 +174,7 @@ int main(int argc, char **argv) {
 
     int epoll_fd = epoll_create1(0);
     if (epoll_fd < 0) die("epoll_create1");
-    Connection *pool = calloc((size_t)connections, sizeof *pool);
+    pool = calloc((size_t)connections, sizeof *pool);
     for (int i = 0; i < connections; i++) {
         pool[i].capacity = 1 << 16;
         pool[i].buffer = malloc(pool[i].capacity);
@@ -215,8 +216,8 @@ int main(int argc, char **argv) {
                         record(finished - c->started_ns);
                         status_counts[c->status]++;
                         if (trace)
-                            fprintf(trace, "%.3f %.3f %d\n", (double)(finished - start_ns) / 1e6,
-                                    (double)(finished - c->started_ns) / 1e6, c->status);
+                            fprintf(trace, "%.3f %.3f %d %d\n", (double)(finished - start_ns) / 1e6,
+                                    (double)(finished - c->started_ns) / 1e6, c->status, (int)(c - pool));
                     }
                     // Next request on the same connection (responses are not pipelined, so nothing is left over).
                     c->length = 0;
