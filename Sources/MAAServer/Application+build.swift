@@ -28,7 +28,8 @@ public func buildApplication(
         configuration: configuration,
         metrics: metrics
     )
-    var server = HTTPServerBuilder { responder in EventLoopPinnedChannel(HTTP1Channel(responder: responder)) }
+    let turns = EventLoopTurnsTable()
+    var server = HTTPServerBuilder { responder in EventLoopPinnedChannel(HTTP1Channel(responder: turns.inTurn(responder))) }
     if let tls = configuration.tls {
         let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath)
         let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
@@ -37,7 +38,9 @@ public func buildApplication(
             privateKey: .privateKey(key)
         )
         server = HTTPServerBuilder { responder in
-            EventLoopPinnedChannel(try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: tlsConfiguration))
+            EventLoopPinnedChannel(
+                try TLSChannel(HTTP1Channel(responder: turns.inTurn(responder)), tlsConfiguration: tlsConfiguration)
+            )
         }
     }
     return Application(
@@ -47,6 +50,7 @@ public func buildApplication(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: nil
         ),
+        services: [EventLoopTurnsService(table: turns)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger
     )
