@@ -130,7 +130,8 @@ struct SevSnpCommand: AsyncParsableCommand {
         commandName: "snp", abstract: "Attest an AMD SEV-SNP VM with an attestation instance (api-version 2022-08-01).",
         discussion: "Exit status: 0 if the service attested the report and its token validated, 1 otherwise.")
 
-    @Option(help: "The SEV-SNP evidence file, sent base64url-encoded as 'report'.") var report: String
+    @Option(help: "MAA's SEV-SNP evidence document (JSON: SnpReport, VcekCertChain), sent base64url-encoded as 'report'.")
+    var report: String
     @OptionGroup var evidence: EvidenceOptions
     @OptionGroup var remote: RemoteOptions
 

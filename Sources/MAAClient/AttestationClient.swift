@@ -105,7 +105,8 @@ public struct AttestationClient: Sendable {
 
     /// Attests an AMD SEV-SNP VM (`POST /attest/SevSnpVm`, api-version 2022-08-01 or later).
     ///
-    /// - Parameter report: the evidence document the service expects (sent base64url-encoded in `report`).
+    /// - Parameter report: MAA's SEV-SNP evidence document, the JSON object `{"SnpReport": …, "VcekCertChain": …}`
+    ///   (base64url of the 1184-byte report and of the PEM VCEK/ASK/ARK chain), sent base64url-encoded in `report`.
     public func attestSevSnpVm(
         report: [UInt8], runtimeData: AttestationData? = nil, initTimeData: AttestationData? = nil,
         draftPolicy: String? = nil, nonce: String? = nil, options: RequestOptions = RequestOptions()
