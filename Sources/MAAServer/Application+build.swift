@@ -28,7 +28,7 @@ public func buildApplication(
         configuration: configuration,
         metrics: metrics
     )
-    let turns = EventLoopTurnsTable()
+    let turns = RequestTurns()
     var server = HTTPServerBuilder { responder in EventLoopPinnedChannel(HTTP1Channel(responder: turns.inTurn(responder))) }
     if let tls = configuration.tls {
         let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath)
@@ -50,7 +50,7 @@ public func buildApplication(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: nil
         ),
-        services: [EventLoopTurnsService(table: turns)],
+        services: [RequestTurnsService(turns: turns)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger
     )

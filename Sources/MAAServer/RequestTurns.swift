@@ -1,0 +1,249 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import HummingbirdCore
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Starts requests first come, first served, one per I/O poll on each event loop, on whichever loop is free.
+///
+/// Why: request handlers run on event loops (``ConnectionExecutor``), and NIO runs every task queued on a loop before
+/// it polls for I/O again, so each poll's requests are served in the order epoll reports them. For level-triggered
+/// sockets epoll keeps reporting connections in the order it reported them last time, and a request that arrives
+/// just after a poll is reported after all of them: the client whose response was written last in one batch missed
+/// the next batch and was served last again, persistently waiting two batches (measured under load: a few
+/// connections at twice the median latency). And a connection stays on the loop that accepted it, so a loop that
+/// shares its core with another busy process served its connections more slowly than the other loop.
+///
+/// How: a request calls ``turn(for:)`` before it is handled. It starts at once on its own loop if that loop is free,
+/// else on another free loop, else it waits in one FIFO shared by all loops. A loop is free once it has polled since
+/// it last started a request: each start writes a byte to a pipe the loop watches, and when the loop reads it, the
+/// loop takes the oldest waiter, whichever loop read its request. The next start on a loop thus happens on the poll
+/// after its current request finished or suspended, so a request that waits for I/O does not hold up the others.
+final class RequestTurns: Sendable {
+    private struct Waiter {
+        let continuation: UnsafeContinuation<Void, Never>
+        let executor: ConnectionExecutor
+    }
+
+    private struct State {
+        var markers: [ObjectIdentifier: LoopMarker] = [:]
+        var waiters = CircularBuffer<Waiter>()
+        var closed = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    init() {}
+
+    /// Returns when the request whose task prefers `executor` may start; the task then runs on the loop that
+    /// started it (usually the connection's own). Tasks not running on an event loop start at once.
+    func turn(for executor: ConnectionExecutor) async {
+        guard let here = MultiThreadedEventLoopGroup.currentEventLoop else { return }
+        enum Decision {
+            case now  // no turns (stopped, or no marker pipe for this loop)
+            case start(LoopMarker)
+            case wait
+        }
+        // Fast path: nothing waits and this loop is free.
+        let fast: Decision = state.withLockedValue { state in
+            guard !state.closed, let marker = marker(for: here, in: &state) else { return .now }
+            return state.waiters.isEmpty && marker.claim() ? .start(marker) : .wait
+        }
+        switch fast {
+        case .now:
+            return
+        case .start(let marker):
+            executor.run(on: here)
+            marker.signal()
+            return
+        case .wait:
+            break
+        }
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let decision: Decision = state.withLockedValue { state in
+                if state.closed { return .now }
+                // Another loop may be free; but a queue means every loop is busy and the oldest request goes first.
+                if state.waiters.isEmpty, let free = state.markers.values.first(where: { $0.claim() }) {
+                    return .start(free)
+                }
+                state.waiters.append(Waiter(continuation: continuation, executor: executor))
+                return .wait
+            }
+            switch decision {
+            case .now:
+                continuation.resume()
+            case .start(let marker):
+                executor.run(on: marker.eventLoop)
+                marker.signal()
+                // Resumed from the other loop, after this task has suspended: a resumption inside this closure
+                // would let the task carry on here instead of moving.
+                marker.eventLoop.execute { continuation.resume() }
+            case .wait:
+                break  // `polled(_:)` or `stop()` resumes it
+            }
+        }
+    }
+
+    /// The loop of `marker` polled and read its start marker: it starts the oldest waiter, if any.
+    fileprivate func polled(_ marker: LoopMarker) {
+        let next: Waiter? = state.withLockedValue { state in
+            marker.release()
+            guard !state.closed, let next = state.waiters.popFirst() else { return nil }
+            _ = marker.claim()
+            return next
+        }
+        guard let next else { return }
+        next.executor.run(on: marker.eventLoop)
+        marker.signal()
+        next.continuation.resume()
+    }
+
+    /// The marker of `eventLoop`, made on first use (`nil` when no pipe can be opened).
+    private func marker(for eventLoop: any EventLoop, in state: inout State) -> LoopMarker? {
+        let id = ObjectIdentifier(eventLoop)
+        if let marker = state.markers[id] { return marker }
+        guard let marker = LoopMarker.make(on: eventLoop, turns: self) else { return nil }
+        state.markers[id] = marker
+        return marker
+    }
+
+    /// Whether `eventLoop` has polled since its last start (`nil` if it never had one). For tests.
+    func isFree(_ eventLoop: any EventLoop) -> Bool? {
+        state.withLockedValue { $0.markers[ObjectIdentifier(eventLoop)].map { !$0.isClaimed } }
+    }
+
+    /// Stops taking turns: every waiter starts now, and later requests start as they come.
+    func stop() {
+        let (waiters, markers) = state.withLockedValue { state in
+            state.closed = true
+            defer {
+                state.waiters.removeAll()
+                state.markers = [:]
+            }
+            return (Array(state.waiters), Array(state.markers.values))
+        }
+        for waiter in waiters { waiter.continuation.resume() }
+        for marker in markers { marker.closeChannel() }
+    }
+
+    /// `responder`, started in turn.
+    func inTurn(_ responder: @escaping HTTPChannelHandler.Responder) -> HTTPChannelHandler.Responder {
+        { request, writer, channel in
+            guard let executor = ConnectionExecutor.current else {
+                return try await responder(request, writer, channel)
+            }
+            await self.turn(for: executor)
+            defer { executor.returnHome() }
+            try await responder(request, writer, channel)
+        }
+    }
+}
+
+/// One event loop's start marker: a pipe whose read end the loop watches. "Claimed" from a start until the loop has
+/// read the byte that start wrote (guarded by the ``RequestTurns`` lock).
+final class LoopMarker: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    private let writeEnd: CInt
+    private var claimed = false  // guarded by the RequestTurns lock
+    private let channel = NIOLockedValueBox<(any Channel)?>(nil)
+
+    static func make(on eventLoop: any EventLoop, turns: RequestTurns) -> LoopMarker? {
+        var fds: [CInt] = [-1, -1]
+        guard pipe(&fds) == 0 else { return nil }
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        guard fcntl(writeEnd, F_SETFL, O_NONBLOCK) == 0 else {
+            close(readEnd)
+            close(writeEnd)
+            return nil
+        }
+        let marker = LoopMarker(eventLoop: eventLoop, writeEnd: writeEnd)
+        NIOPipeBootstrap(group: eventLoop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(LoopMarkerHandler(turns: turns, marker: marker))
+                }
+            }
+            .takingOwnershipOfDescriptor(input: readEnd)
+            .whenComplete { result in
+                switch result {
+                case .success(let channel): marker.channel.withLockedValue { $0 = channel }
+                case .failure: close(readEnd)
+                }
+            }
+        return marker
+    }
+
+    private init(eventLoop: any EventLoop, writeEnd: CInt) {
+        self.eventLoop = eventLoop
+        self.writeEnd = writeEnd
+    }
+
+    deinit {
+        close(writeEnd)
+    }
+
+    /// Claims the loop for one start if it is free (call with the RequestTurns lock held).
+    func claim() -> Bool {
+        if claimed { return false }
+        claimed = true
+        return true
+    }
+
+    var isClaimed: Bool { claimed }  // read with the RequestTurns lock held
+
+    /// The loop has polled (call with the RequestTurns lock held).
+    func release() {
+        claimed = false
+    }
+
+    /// Writes the byte that makes the loop poll and then report back. (A full pipe cannot happen: one byte per
+    /// claim, read before the next claim; if the write fails anyway, the next start waits for another start's byte.)
+    func signal() {
+        var byte: UInt8 = 1
+        _ = write(writeEnd, &byte, 1)
+    }
+
+    func closeChannel() {
+        let channel = channel.withLockedValue { channel in
+            defer { channel = nil }
+            return channel
+        }
+        channel?.close(promise: nil)
+    }
+}
+
+/// Reads a loop's start markers; once a read burst is over, the loop takes the next waiter.
+private final class LoopMarkerHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let turns: RequestTurns
+    let marker: LoopMarker
+
+    init(turns: RequestTurns, marker: LoopMarker) {
+        self.turns = turns
+        self.marker = marker
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        turns.polled(marker)
+    }
+}
+
+/// Releases the turns when the application shuts down.
+struct RequestTurnsService: Service {
+    let turns: RequestTurns
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        turns.stop()
+    }
+}
