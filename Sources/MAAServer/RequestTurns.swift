@@ -52,10 +52,13 @@ final class RequestTurns: Sendable {
             case wait
         }
         // Fast path: nothing waits and this loop is free.
-        let fast: Decision = state.withLockedValue { state in
-            guard !state.closed, let marker = marker(for: here, in: &state) else { return .now }
-            return state.waiters.isEmpty && marker.claim() ? .start(marker) : .wait
+        let (fast, created): (Decision, LoopMarker?) = state.withLockedValue { state in
+            guard !state.closed else { return (.now, nil) }
+            let (marker, created) = marker(for: here, in: &state)
+            guard let marker else { return (.now, nil) }
+            return (state.waiters.isEmpty && marker.claim() ? .start(marker) : .wait, created)
         }
+        created?.register(with: self)  // outside the lock: a failed registration stops the turns
         switch fast {
         case .now:
             return
@@ -105,13 +108,14 @@ final class RequestTurns: Sendable {
         next.continuation.resume()
     }
 
-    /// The marker of `eventLoop`, made on first use (`nil` when no pipe can be opened).
-    private func marker(for eventLoop: any EventLoop, in state: inout State) -> LoopMarker? {
+    /// The marker of `eventLoop` (`nil` when no pipe can be opened), and whether it was made now: the caller then
+    /// registers it, after releasing the lock.
+    private func marker(for eventLoop: any EventLoop, in state: inout State) -> (LoopMarker?, created: LoopMarker?) {
         let id = ObjectIdentifier(eventLoop)
-        if let marker = state.markers[id] { return marker }
-        guard let marker = LoopMarker.make(on: eventLoop, turns: self) else { return nil }
+        if let marker = state.markers[id] { return (marker, nil) }
+        guard let marker = LoopMarker(on: eventLoop) else { return (nil, nil) }
         state.markers[id] = marker
-        return marker
+        return (marker, marker)
     }
 
     /// Whether `eventLoop` has polled since its last start (`nil` if it never had one). For tests.
@@ -150,44 +154,55 @@ final class RequestTurns: Sendable {
 /// read the byte that start wrote (guarded by the ``RequestTurns`` lock).
 final class LoopMarker: @unchecked Sendable {
     let eventLoop: any EventLoop
-    private let writeEnd: CInt
     private var claimed = false  // guarded by the RequestTurns lock
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
 
-    static func make(on eventLoop: any EventLoop, turns: RequestTurns) -> LoopMarker? {
+    private let readEnd: CInt
+    private let writeEnd: CInt
+
+    /// Opens the pipe (`nil` if it cannot be opened); ``register(with:)`` hands its read end to `eventLoop`.
+    init?(on eventLoop: any EventLoop) {
         var fds: [CInt] = [-1, -1]
         guard pipe(&fds) == 0 else { return nil }
-        let (readEnd, writeEnd) = (fds[0], fds[1])
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        guard fcntl(writeEnd, F_SETFL, O_NONBLOCK) == 0 else {
-            close(readEnd)
-            close(writeEnd)
+        guard fcntl(fds[1], F_SETFL, O_NONBLOCK) == 0 else {
+            close(fds[0])
+            close(fds[1])
             return nil
         }
-        let marker = LoopMarker(eventLoop: eventLoop, writeEnd: writeEnd)
+        self.eventLoop = eventLoop
+        (readEnd, writeEnd) = (fds[0], fds[1])
+    }
+
+    /// Registers the read end on the loop, with a handler that reports each read to `turns`.
+    func register(with turns: RequestTurns) {
         NIOPipeBootstrap(group: eventLoop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(LoopMarkerHandler(turns: turns, marker: marker))
+                    try channel.pipeline.syncOperations.addHandler(LoopMarkerHandler(turns: turns, marker: self))
                 }
             }
             .takingOwnershipOfDescriptor(input: readEnd)
             .whenComplete { result in
                 switch result {
-                case .success(let channel): marker.channel.withLockedValue { $0 = channel }
-                case .failure: close(readEnd)
+                case .success(let channel):
+                    self.channel.withLockedValue { $0 = channel }
+                case .failure:
+                    // No loop will read this marker, so requests could wait forever: stop taking turns altogether.
+                    // The read end stays open until the marker goes (a write into a pipe without reader would
+                    // raise SIGPIPE).
+                    self.unregisteredReadEnd.withLockedValue { $0 = self.readEnd }
+                    turns.stop()
                 }
             }
-        return marker
     }
 
-    private init(eventLoop: any EventLoop, writeEnd: CInt) {
-        self.eventLoop = eventLoop
-        self.writeEnd = writeEnd
-    }
+    /// The pipe's read end when no channel took it over (registration failed).
+    fileprivate let unregisteredReadEnd = NIOLockedValueBox<CInt?>(nil)
 
     deinit {
         close(writeEnd)
+        if let readEnd = unregisteredReadEnd.withLockedValue({ $0 }) { close(readEnd) }
     }
 
     /// Claims the loop for one start if it is free (call with the RequestTurns lock held).
