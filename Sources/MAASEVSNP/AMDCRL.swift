@@ -22,36 +22,22 @@ public struct AMDCRL: Sendable, Hashable {
     public init(derEncoded der: [UInt8], maximumEntries: Int = 10_000) throws(SEVSNPError) {
         guard !der.isEmpty, der.count <= 4 << 20 else { throw SEVSNPError(.crlMalformed, "a CRL of \(der.count) bytes") }
         do {
-            let root = try DER.parse(der)
-            guard root.encodedBytes.count == der.count else { throw ASN1Error.invalidASN1Object(reason: "trailing bytes") }
-            let parts = try DERNodes.children(root, .sequence)
-            guard parts.count == 3 else { throw ASN1Error.invalidASN1Object(reason: "CertificateList needs three elements") }
-            let outerAlgorithm = try AMDCertificate.algorithm(parts[1])
-            let bits = try ASN1BitString(derEncoded: parts[2])
-            guard bits.paddingBits == 0 else { throw ASN1Error.invalidASN1Object(reason: "signature padding bits") }
-            let fields = try DERNodes.children(parts[0], .sequence, limit: 7)
-            var index = 0
-            func next() throws -> ASN1Node {
-                guard index < fields.count else { throw ASN1Error.invalidASN1Object(reason: "TBSCertList too short") }
-                defer { index += 1 }
-                return fields[index]
+            var signed = try SignedDER(der, tbsName: "TBSCertList", maximumFields: 7)
+            if signed.fields.peek?.identifier == .integer {
+                guard try Int(derEncoded: try signed.fields.next()) == 1 else {
+                    throw ASN1Error.invalidASN1Object(reason: "CRL version")
+                }
             }
-            if fields.first?.identifier == .integer {
-                guard try Int(derEncoded: try next()) == 1 else { throw ASN1Error.invalidASN1Object(reason: "CRL version") }
-            }
-            let innerAlgorithm = try AMDCertificate.algorithm(try next())
-            guard innerAlgorithm == outerAlgorithm else {
-                throw ASN1Error.invalidASN1Object(reason: "inner and outer signature algorithms differ")
-            }
-            let issuer = try AMDName(try next())
-            let thisUpdate = try ASN1Time.date(from: try next())
+            let innerAlgorithm = try signed.innerAlgorithm(try signed.fields.next())
+            let issuer = try AMDName(try signed.fields.next())
+            let thisUpdate = try ASN1Time.date(from: try signed.fields.next())
             var nextUpdate: Date?
-            if index < fields.count, fields[index].identifier == .utcTime || fields[index].identifier == .generalizedTime {
-                nextUpdate = try ASN1Time.date(from: try next())
+            if let node = signed.fields.peek, node.identifier == .utcTime || node.identifier == .generalizedTime {
+                nextUpdate = try ASN1Time.date(from: try signed.fields.next())
             }
             var revoked: [[UInt8]] = []
-            if index < fields.count, fields[index].identifier == .sequence {
-                for entry in try DERNodes.children(try next(), .sequence, limit: maximumEntries) {
+            if signed.fields.peek?.identifier == .sequence {
+                for entry in try DERNodes.children(try signed.fields.next(), .sequence, limit: maximumEntries) {
                     let entryFields = try DERNodes.children(entry, .sequence)
                     guard entryFields.count == 2 || entryFields.count == 3, entryFields[0].identifier == .integer else {
                         throw ASN1Error.invalidASN1Object(reason: "revoked entry")
@@ -65,8 +51,8 @@ public struct AMDCRL: Sendable, Hashable {
                     revoked.append(Array(try DERNodes.primitive(entryFields[0]).drop { $0 == 0 }))
                 }
             }
-            if index < fields.count {
-                let node = try next()
+            if !signed.fields.isAtEnd {
+                let node = try signed.fields.next()
                 guard node.identifier == DERNodes.contextTag(0) else { throw ASN1Error.unexpectedFieldType(node.identifier) }
                 // CRL Number, AKI and issuing-distribution-point data are informational here; an unknown critical
                 // extension is not: reject.
@@ -75,15 +61,15 @@ public struct AMDCRL: Sendable, Hashable {
                     throw ASN1Error.invalidASN1Object(reason: "unknown critical CRL extension \(ext.oid)")
                 }
             }
-            guard index == fields.count else { throw ASN1Error.invalidASN1Object(reason: "trailing TBSCertList fields") }
+            guard signed.fields.isAtEnd else { throw ASN1Error.invalidASN1Object(reason: "trailing TBSCertList fields") }
             self.derBytes = der
-            self.tbsBytes = Array(parts[0].encodedBytes)
+            self.tbsBytes = Array(signed.tbs.encodedBytes)
             self.signatureAlgorithm = innerAlgorithm
             self.issuer = issuer
             self.thisUpdate = thisUpdate
             self.nextUpdate = nextUpdate
             self.revokedSerials = revoked
-            self.signature = Array(bits.bytes)
+            self.signature = signed.signature
         } catch let error as SEVSNPError {
             throw error
         } catch {

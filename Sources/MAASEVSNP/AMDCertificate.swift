@@ -54,52 +54,35 @@ public struct AMDCertificate: Sendable, Hashable {
             throw SEVSNPError(.certificateMalformed(role), "a certificate of \(der.count) bytes")
         }
         do {
-            let root = try DER.parse(der)
-            guard root.encodedBytes.count == der.count else { throw ASN1Error.invalidASN1Object(reason: "trailing bytes") }
-            let parts = try DERNodes.children(root, .sequence)
-            guard parts.count == 3 else { throw ASN1Error.invalidASN1Object(reason: "Certificate needs three elements") }
-            let outerAlgorithm = try Self.algorithm(parts[1])
-            let bits = try ASN1BitString(derEncoded: parts[2])
-            guard bits.paddingBits == 0 else { throw ASN1Error.invalidASN1Object(reason: "signature padding bits") }
-
-            let tbs = try DERNodes.children(parts[0], .sequence, limit: 11)
-            var index = 0
-            func next() throws -> ASN1Node {
-                guard index < tbs.count else { throw ASN1Error.invalidASN1Object(reason: "TBSCertificate too short") }
-                defer { index += 1 }
-                return tbs[index]
-            }
+            var signed = try SignedDER(der, tbsName: "TBSCertificate", maximumFields: 11)
             // version [0] EXPLICIT INTEGER: v3 is required (AMD issues only v3).
-            let versionNode = try next()
+            let versionNode = try signed.fields.next()
             guard versionNode.identifier == DERNodes.contextTag(0) else {
                 throw ASN1Error.invalidASN1Object(reason: "not an X.509 v3 certificate")
             }
             let version = try Int(derEncoded: try DERNodes.explicit(versionNode, 0))
             guard version == 2 else { throw ASN1Error.invalidASN1Object(reason: "X.509 version \(version + 1)") }
-            let serialNode = try next()
+            let serialNode = try signed.fields.next()
             guard serialNode.identifier == .integer else { throw ASN1Error.unexpectedFieldType(serialNode.identifier) }
             let serial = try DERNodes.primitive(serialNode)
-            let innerAlgorithm = try Self.algorithm(try next())
-            guard innerAlgorithm == outerAlgorithm else {
-                throw ASN1Error.invalidASN1Object(reason: "inner and outer signature algorithms differ")
-            }
-            let issuer = try AMDName(try next())
-            let validity = try DERNodes.children(try next(), .sequence)
+            let innerAlgorithm = try signed.innerAlgorithm(try signed.fields.next())
+            let issuer = try AMDName(try signed.fields.next())
+            let validity = try DERNodes.children(try signed.fields.next(), .sequence)
             guard validity.count == 2 else { throw ASN1Error.invalidASN1Object(reason: "Validity") }
-            let subject = try AMDName(try next())
-            let spkiNode = try next()
+            let subject = try AMDName(try signed.fields.next())
+            let spkiNode = try signed.fields.next()
             _ = try DERNodes.children(spkiNode, .sequence)
             var extensions: [Extension] = []
-            while index < tbs.count {
-                let node = try next()
+            while !signed.fields.isAtEnd {
+                let node = try signed.fields.next()
                 if node.identifier == DERNodes.contextTag(1) || node.identifier == DERNodes.contextTag(2) { continue }
-                guard node.identifier == DERNodes.contextTag(3), extensions.isEmpty, index == tbs.count else {
+                guard node.identifier == DERNodes.contextTag(3), extensions.isEmpty, signed.fields.isAtEnd else {
                     throw ASN1Error.invalidASN1Object(reason: "unexpected TBSCertificate field")
                 }
                 extensions = try Self.extensions(try DERNodes.explicit(node, 3))
             }
             self.derBytes = der
-            self.tbsBytes = Array(parts[0].encodedBytes)
+            self.tbsBytes = Array(signed.tbs.encodedBytes)
             self.version = version
             self.serialNumber = Array(serial)
             self.signatureAlgorithm = innerAlgorithm
@@ -109,7 +92,7 @@ public struct AMDCertificate: Sendable, Hashable {
             self.notAfter = try ASN1Time.date(from: validity[1])
             self.subjectPublicKeyInfo = Array(spkiNode.encodedBytes)
             self.extensions = extensions
-            self.signature = Array(bits.bytes)
+            self.signature = signed.signature
         } catch let error as SEVSNPError {
             throw error
         } catch {
