@@ -10,26 +10,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-40}
 modes=("$@"); [ ${#modes[@]} -eq 0 ] && modes=(sgx tdx)
+source scripts/callgrind-lib.sh
 cg=$PWD/.build/cg-dcap
-mkdir -p "$cg"
-swift build -c release --product DCAPBenchmarks >"$cg/build.log" 2>&1 || { tail -30 "$cg/build.log"; exit 1; }
-release=$(swift build -c release --show-bin-path)
-for lib in $(ldd "$release/DCAPBenchmarks" | awk '/\/usr\/lib\/swift\//{print $3}'); do
-    [ -f "$cg/$(basename "$lib")" ] || { cp "$lib" "$cg/" && strip --strip-debug "$cg/$(basename "$lib")"; }
-done
-grep -E "/(MAA|Crypto|CCrypto|_CryptoExtras|X509|SwiftASN1|_CertificateInternals|CryptoBoringWrapper)[^/]*\.build/" \
-    "$release/DCAPBenchmarks.product/Objects.LinkFileList" > "$cg/objects.txt"
-swiftc -O -I "$release/Modules" scripts/dcap_profile_harness.swift @"$cg/objects.txt" -lstdc++ -o "$cg/harness"
-strip --strip-debug "$cg/harness"
+callgrind_build DCAPBenchmarks scripts/dcap_profile_harness.swift "$cg" \
+    -E "/(MAA|Crypto|CCrypto|_CryptoExtras|X509|SwiftASN1|_CertificateInternals|CryptoBoringWrapper)[^/]*\.build/"
 evidence=$(cd ../../shared/evidence && pwd)
-total() { # mode iterations -> total instructions
-    local out=$cg/callgrind.$1.$2.out
-    LD_LIBRARY_PATH=$cg valgrind --tool=callgrind --callgrind-out-file="$out" "$cg/harness" "$evidence" "$1" "$2" \
-        >/dev/null 2>&1
-    grep -E "^totals:" "$out" | awk '{print $2}'
-    [ "${KEEP:-0}" = 1 ] || rm -f "$out"
-}
 for mode in "${modes[@]}"; do
-    base=$(total "$mode" 10); full=$(total "$mode" $((N + 10)))
+    base=$(callgrind_total "$cg" "$mode.10" "$evidence" "$mode" 10)
+    full=$(callgrind_total "$cg" "$mode.$((N + 10))" "$evidence" "$mode" $((N + 10)))
     echo "$mode: $(( (full - base) / N )) instructions per quote"
 done
