@@ -50,7 +50,6 @@ ceiling_both_cores() {
     (cd Benchmarks && swift package benchmark --target ServiceBenchmarks --filter "Ceiling \(server, both cores\).*" \
         --no-progress 2>&1)
 }
-(cd Benchmarks && swift build -c release --product ServiceBenchmarks >/dev/null 2>&1)
 ceiling_both_cores > "$WORK/ceiling-before.out"
 URL="$BASE/load/attest/SgxEnclave?api-version=2022-08-01"
 echo "== $LOADGEN: ${CONNECTIONS:=64} connections, ${DURATION}s, POST /attest/SgxEnclave =="
