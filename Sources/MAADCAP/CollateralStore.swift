@@ -55,12 +55,19 @@ public final class CollateralStore: @unchecked Sendable {
         lock.lock()
         let candidates = sets[key] ?? []
         lock.unlock()
-        return candidates
-            .filter { $0.isCurrent(at: now) }
-            .filter { set in tcbEvaluationDataNumber.map { set.tcbInfo.tcbEvaluationDataNumber == $0 } ?? true }
-            .max { a, b in
-                (a.tcbInfo.tcbEvaluationDataNumber, a.tcbInfo.issueDate) < (b.tcbInfo.tcbEvaluationDataNumber, b.tcbInfo.issueDate)
+        // One pass over positions: a set holds ~90 references, and every filtered copy would retain each of them.
+        var best: Int?
+        for index in candidates.indices where candidates[index].isCurrent(at: now) {
+            let info = candidates[index].tcbInfo
+            if let tcbEvaluationDataNumber, info.tcbEvaluationDataNumber != tcbEvaluationDataNumber { continue }
+            if let current = best {
+                let leader = candidates[current].tcbInfo
+                guard (leader.tcbEvaluationDataNumber, leader.issueDate) < (info.tcbEvaluationDataNumber, info.issueDate)
+                else { continue }
             }
+            best = index
+        }
+        return best.map { candidates[$0] }
     }
 
     /// Drops sets that expired before `now`.

@@ -93,10 +93,7 @@ extension JSONValue {
         case .object(let object):
             output.append(UInt8(ascii: "{"))
             let members = object.members
-            // Sorting positions rather than the members themselves: a member is a key and a value, each with
-            // reference counts, and an insertion sort moves them many times over for a 40-claim token.
-            var order = Array(members.indices)
-            if options.sortKeys { order.sort { UTF8Order.compare(members[$0].key, members[$1].key) < 0 } }
+            let order = options.sortKeys ? UTF8Order.sortedPositions(of: members) : Array(members.indices)
             for (offset, index) in order.enumerated() {
                 if offset > 0 { Self.writeComma(into: &output, options: options) }
                 Self.writeString(members[index].key, into: &output, options: options)

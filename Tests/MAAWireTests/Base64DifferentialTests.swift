@@ -93,4 +93,33 @@ import Testing
             Self.check((0..<length).map { _ in pool[Int(generator.next() % limit)] })
         }
     }
+
+    /// The encoder (twelve-bit pair tables for whole words, then three bytes at a time) against a reference that
+    /// emits one six-bit group at a time, for random bytes of every length up to 100.
+    @Test func encoderMatchesReference() {
+        func reference(_ bytes: [UInt8], chars: [UInt8], pad: Bool) -> String {
+            var output: [UInt8] = []
+            var accumulator: UInt32 = 0
+            var bits = 0
+            for byte in bytes {
+                accumulator = accumulator << 8 | UInt32(byte)
+                bits += 8
+                while bits >= 6 {
+                    bits -= 6
+                    output.append(chars[Int((accumulator >> UInt32(bits)) & 63)])
+                }
+            }
+            if bits > 0 { output.append(chars[Int((accumulator << UInt32(6 - bits)) & 63)]) }
+            while pad, output.count % 4 != 0 { output.append(UInt8(ascii: "=")) }
+            return String(decoding: output, as: UTF8.self)
+        }
+        var generator = SplitMix64(seed: 0x656E_636F)
+        for length in 0...100 {
+            for _ in 0..<8 {
+                let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+                #expect(Base64.urlEncoded(bytes) == reference(bytes, chars: Self.url, pad: false), "\(bytes)")
+                #expect(Base64.standardEncoded(bytes) == reference(bytes, chars: Self.standard, pad: true), "\(bytes)")
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import MAAWire
+import MAATesting
 import Testing
 
 @Suite("JSON escaping check")
@@ -16,5 +17,37 @@ struct JSONNeedsEscapingTests {
         #expect(!JSONValue.needsEscaping(""))
         #expect(!JSONValue.needsEscaping("é漢字🙂 eyJhbGciOiJSUzI1NiJ9.e30.c2ln"))
         #expect(JSONValue.needsEscaping(String(repeating: "a", count: 4097) + "\n"))
+    }
+}
+
+@Suite("JSON key order")
+struct JSONKeyOrderTests {
+    /// Sorted serialization orders members by the UTF-8 bytes of their keys, including keys that share their first
+    /// 16 bytes (the serializer sorts by those first), keys that are prefixes of others, NUL bytes and non-ASCII keys.
+    @Test func membersAreSortedByUTF8Bytes() throws {
+        let keys = [
+            "x-ms-sgx-config-svn", "x-ms-sgx-config-id", "x-ms-sgx-config-", "x-ms-sgx-config", "x-ms-sgx-config-\u{0}",
+            "x-ms-sgx-config-\u{0}a", "x-ms-sgx-mrsigner", "x-ms-sgx-mrenclave", "", "a", "a\u{0}", "A", "é", "e\u{301}x", "z",
+            "\u{7f}", "漢字", "🙂", "exp", "iat", "x-ms-sgx-config-svn-2", "x-ms-sgx-config-svm",
+        ]
+        var generator = SplitMix64(seed: 0x6B65_7973)
+        for _ in 0..<50 {
+            var shuffled = keys
+            for index in shuffled.indices.reversed() where index > 0 {
+                shuffled.swapAt(index, Int(generator.next() % UInt64(index + 1)))
+            }
+            let object = JSONObject(shuffled.enumerated().map { (key: $0.element, value: JSONValue.integer(Int64($0.offset))) })
+            let parsed = try JSONValue(parsing: JSONValue.object(object).serializedBytes(.maa))
+            let order = try #require(parsed.objectValue).keys.map { Array($0.utf8) }
+            #expect(order == keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+        }
+    }
+
+    @Test func objectFromDictionaryKeepsEveryMember() {
+        let dictionary: [String: JSONValue] = ["b": 1, "a": "x", "c": [true, nil]]
+        let object = JSONObject(dictionary)
+        #expect(object.count == 3)
+        #expect(object["a"] == "x" && object["b"] == 1 && object["c"] == [true, nil])
+        #expect(JSONValue.object(object).serialized(.maa) == #"{"a":"x","b":1,"c":[true,null]}"#)
     }
 }

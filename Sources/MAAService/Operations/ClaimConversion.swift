@@ -4,9 +4,9 @@ import MAAWire
 
 /// Conversions between the verifier's claims, the policy engine's claims and token JSON.
 enum ClaimConversion {
-    /// Token JSON of a verifier claim set (sorted for determinism).
-    static func tokenClaims(_ claims: [String: MAADCAP.ClaimValue]) -> JSONObject {
-        JSONObject(claims.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value.jsonValue) })
+    /// Token JSON of a verifier claim set, by name (tokens are serialized with sorted keys).
+    static func tokenClaims(_ claims: [String: MAADCAP.ClaimValue]) -> [String: JSONValue] {
+        claims.mapValues(\.jsonValue)
     }
 
     /// Policy-engine claims: scalars as they are, arrays as one claim per scalar element (e.g. one
@@ -46,7 +46,7 @@ enum ClaimConversion {
 
     /// Adds policy-issued claims at the top level. A type issued more than once becomes an array; issued claims
     /// never replace claims the service or verifier set.
-    static func merge(issued: [Claim], into claims: inout JSONObject) {
+    static func merge(issued: [Claim], into claims: inout [String: JSONValue]) {
         var grouped: [(String, [JSONValue])] = []
         for claim in issued {
             if let index = grouped.firstIndex(where: { $0.0 == claim.type }) {
