@@ -93,7 +93,7 @@ extension JSONValue {
         case .object(let object):
             output.append(UInt8(ascii: "{"))
             let members = object.members
-            let order = options.sortKeys ? UTF8Order.sortedPositions(of: members) : Array(members.indices)
+            let order = options.sortKeys ? UTF8Order.sortedPositions(of: members.map(\.key)) : Array(members.indices)
             for (offset, index) in order.enumerated() {
                 if offset > 0 { Self.writeComma(into: &output, options: options) }
                 Self.writeString(members[index].key, into: &output, options: options)

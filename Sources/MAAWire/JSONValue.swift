@@ -184,22 +184,17 @@ extension JSONObject: ExpressibleByDictionaryLiteral {
 }
 
 /// Byte-wise (code point) ordering of strings, as JSON canonical forms and MAA's serializer sort keys.
-enum UTF8Order {
-    /// The positions of `members` in byte order of their keys.
+public enum UTF8Order {
+    /// The positions of `keys` in byte order (code-point order) of the keys.
     ///
     /// Each key's first 16 bytes are read once into two big-endian words (zero-padded), and positions are sorted by
     /// those; only keys with equal words are compared in full. Comparing strings directly retains and releases both
     /// on every comparison, several hundred times for a token's claims.
-    static func sortedPositions(of members: [(key: String, value: JSONValue)]) -> [Int] {
-        struct Entry {
-            var high: UInt64
-            var low: UInt64
-            var position: Int
-        }
+    public static func sortedPositions(of keys: [String]) -> [Int] {
         var entries: [Entry] = []
-        entries.reserveCapacity(members.count)
-        for position in members.indices {
-            var key = members[position].key
+        entries.reserveCapacity(keys.count)
+        for position in keys.indices {
+            var key = keys[position]
             let (high, low) = key.withUTF8 { bytes in
                 var high: UInt64 = 0
                 var low: UInt64 = 0
@@ -214,9 +209,15 @@ enum UTF8Order {
         entries.sort { a, b in
             if a.high != b.high { return a.high < b.high }
             if a.low != b.low { return a.low < b.low }
-            return compare(members[a.position].key, members[b.position].key) < 0
+            return compare(keys[a.position], keys[b.position]) < 0
         }
         return entries.map(\.position)
+    }
+
+    private struct Entry {
+        var high: UInt64
+        var low: UInt64
+        var position: Int
     }
 
     /// Negative, zero or positive as `a` sorts before, equal to, or after `b` by UTF-8 bytes.

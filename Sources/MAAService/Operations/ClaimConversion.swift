@@ -13,7 +13,10 @@ enum ClaimConversion {
     /// `x-ms-sgx-advisory-ids` claim per advisory), objects left out (the policy language has no object values).
     static func policyClaims(_ claims: [String: MAADCAP.ClaimValue]) -> [Claim] {
         var result: [Claim] = []
-        for (type, value) in claims.sorted(by: { $0.key < $1.key }) {
+        result.reserveCapacity(claims.count + 8)
+        let entries = Array(claims)
+        for position in UTF8Order.sortedPositions(of: entries.map(\.key)) {
+            let (type, value) = entries[position]
             switch value {
             case .array(let elements):
                 for element in elements {
