@@ -49,14 +49,14 @@ final class RequestTurns: Sendable {
         enum Decision {
             case now  // no turns (stopped, or no marker pipe for this loop)
             case start(LoopMarker)
-            case wait
+            case queue
         }
         // Fast path: nothing waits and this loop is free.
         let (fast, created): (Decision, LoopMarker?) = state.withLockedValue { state in
             guard !state.closed else { return (.now, nil) }
             let (marker, created) = marker(for: here, in: &state)
             guard let marker else { return (.now, nil) }
-            return (state.waiters.isEmpty && marker.claim() ? .start(marker) : .wait, created)
+            return (state.waiters.isEmpty && marker.claim() ? .start(marker) : .queue, created)
         }
         created?.register(with: self)  // outside the lock: a failed registration stops the turns
         switch fast {
@@ -66,30 +66,37 @@ final class RequestTurns: Sendable {
             executor.run(on: here)
             marker.signal()
             return
-        case .wait:
+        case .queue:
             break
         }
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            let decision: Decision = state.withLockedValue { state in
-                if state.closed { return .now }
-                // Another loop may be free; but a queue means every loop is busy and the oldest request goes first.
-                if state.waiters.isEmpty, let free = state.markers.values.first(where: { $0.claim() }) {
-                    return .start(free)
-                }
-                state.waiters.append(Waiter(continuation: continuation, executor: executor))
-                return .wait
+            enum Queued {
+                case closed
+                case start(Waiter, on: LoopMarker)
+                case wait
             }
-            switch decision {
-            case .now:
+            // Queue this request; if some loop is free, the oldest waiter (this request when none was queued) starts
+            // there. A loop can be free while others wait: a loop's marker is made free when its first request
+            // comes, and requests of other loops may be queued by then. Checking on every arrival keeps "no loop
+            // free while requests wait" true, so a loop never stays idle behind the queue.
+            let queued: Queued = state.withLockedValue { state in
+                if state.closed { return .closed }
+                state.waiters.append(Waiter(continuation: continuation, executor: executor))
+                guard let free = state.markers.values.first(where: { $0.claim() }), let oldest = state.waiters.popFirst()
+                else { return .wait }
+                return .start(oldest, on: free)
+            }
+            switch queued {
+            case .closed:
                 continuation.resume()
-            case .start(let marker):
-                executor.run(on: marker.eventLoop)
+            case .start(let waiter, let marker):
+                waiter.executor.run(on: marker.eventLoop)
                 marker.signal()
-                // Resumed from the other loop, after this task has suspended: a resumption inside this closure
-                // would let the task carry on here instead of moving.
-                marker.eventLoop.execute { continuation.resume() }
+                // Resumed from the free loop, after this task has suspended: a resumption inside this closure
+                // would let this task carry on here instead of moving.
+                marker.eventLoop.execute { waiter.continuation.resume() }
             case .wait:
-                break  // `polled(_:)` or `stop()` resumes it
+                break  // `polled(_:)`, a later arrival or `stop()` resumes it
             }
         }
     }

@@ -129,6 +129,37 @@ struct RequestTurnsTests {
         try await group.shutdownGracefully()
     }
 
+    @Test("a loop first seen while requests wait starts the oldest waiter (it does not stay idle behind the queue)")
+    func newLoopTakesOldestWaiter() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let busy = group.next()
+        let late = group.next()
+        let journal = Journal()
+        let turns = RequestTurns()
+        let where_ = { (loop: (any EventLoop)?) in loop === busy ? "@busy" : loop === late ? "@late" : "@?" }
+        let lateTask = NIOLockedValueBox<Task<Void, Never>?>(nil)
+        // In one tick of `busy`: A starts there (the loop is now taken until it polls), B and C queue. Then `busy`
+        // is held while a request arrives on `late`, whose loop the turns have not seen yet.
+        let tasks = try await busy.submit {
+            let tasks = ["A", "B", "C"].map { name in Self.request(homedOn: busy, turns: turns) { journal.record(name + where_($0)) } }
+            busy.execute {
+                lateTask.withLockedValue { $0 = Self.request(homedOn: late, turns: turns) { journal.record("L" + where_($0)) } }
+                // Hold `busy` until B has started elsewhere (or give up after 5 s: then B would start only after
+                // `busy` polls, and the expectation below fails).
+                let deadline = NIODeadline.now() + .seconds(5)
+                while !journal.all.contains(where: { $0.hasPrefix("B") }), NIODeadline.now() < deadline { usleep(1000) }
+            }
+            return tasks
+        }.get()
+        for task in tasks { await task.value }
+        await lateTask.withLockedValue { $0 }?.value
+
+        #expect(Array(journal.all.prefix(2)) == ["A@busy", "B@late"])
+        #expect(Set(journal.all.dropFirst(2)).map { String($0.prefix(1)) }.sorted() == ["C", "L"])
+        turns.stop()
+        try await group.shutdownGracefully()
+    }
+
     @Test("stop() starts every waiter and later requests start at once")
     func stopReleasesWaiters() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
