@@ -15,7 +15,12 @@ callgrind_build() {
         [ -f "$cg/$(basename "$lib")" ] || { cp "$lib" "$cg/" && strip --strip-debug "$cg/$(basename "$lib")"; }
     done
     grep "$@" "$release/$product.product/Objects.LinkFileList" > "$cg/objects.txt"
-    swiftc -O -I "$release/Modules" "$driver" @"$cg/objects.txt" -lstdc++ -lz -o "$cg/harness"
+    # The C modules the imported Swift modules depend on: SwiftPM's generated module maps, and the packages' own.
+    local maps=() map
+    for map in "$release"/*.build/module.modulemap $(find "$PWD/.build/checkouts" -path "*/include/module.modulemap" 2>/dev/null); do
+        maps+=(-Xcc "-fmodule-map-file=$map")
+    done
+    swiftc -O -I "$release/Modules" "${maps[@]}" "$driver" @"$cg/objects.txt" -lstdc++ -lz -o "$cg/harness"
     strip --strip-debug "$cg/harness"
 }
 
