@@ -130,9 +130,23 @@ extension JSONValue {
         var value = value
         let slash: UInt8 = escapeSlashes ? 0x2F : 0x22
         return value.withUTF8 { buffer in
-            var found: UInt8 = 0
-            for byte in buffer {
+            guard let base = buffer.baseAddress else { return false }
+            // Sixteen bytes per step (SIMD compares), then the tail byte by byte.
+            let raw = UnsafeRawPointer(base)
+            let space = SIMD16<UInt8>(repeating: 0x20), quote = SIMD16<UInt8>(repeating: 0x22)
+            let backslash = SIMD16<UInt8>(repeating: 0x5C), slashes = SIMD16<UInt8>(repeating: slash)
+            var hits = SIMDMask<SIMD16<Int8>>(repeating: false)
+            var index = 0
+            while index &+ 16 <= buffer.count {
+                let bytes = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+                hits .|= (bytes .< space) .| (bytes .== quote) .| (bytes .== backslash) .| (bytes .== slashes)
+                index &+= 16
+            }
+            var found: UInt8 = any(hits) ? 1 : 0
+            while index < buffer.count {
+                let byte = base[index]
                 found |= (byte < 0x20 ? 1 : 0) | (byte == 0x22 ? 1 : 0) | (byte == 0x5C ? 1 : 0) | (byte == slash ? 1 : 0)
+                index &+= 1
             }
             return found != 0
         }

@@ -196,6 +196,13 @@ public enum UTF8Order {
         for position in keys.indices {
             var key = keys[position]
             let (high, low) = key.withUTF8 { bytes in
+                if bytes.count >= 16, let base = bytes.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    return (
+                        UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
+                        UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                    )
+                }
                 var high: UInt64 = 0
                 var low: UInt64 = 0
                 for index in 0..<16 {
