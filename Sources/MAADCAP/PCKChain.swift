@@ -4,8 +4,9 @@ import MAAPKI
 import X509
 
 /// A PCK certificate chain (leaf, PCK CA, root) whose structure, signatures, constraints and SGX extension
-/// have been checked (§3.2, §3.5). Validity periods and revocation are checked per verification.
-struct PCKChain: Sendable {
+/// have been checked (§3.2, §3.5). Validity periods and revocation are checked per verification. Immutable; a class
+/// so that the memo and each verified quote share one chain instead of copying its references.
+final class PCKChain: Sendable {
     let leaf: Certificate
     let intermediate: Certificate
     let root: Certificate

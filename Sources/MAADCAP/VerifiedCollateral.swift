@@ -8,8 +8,9 @@ public import X509
 /// (spec §5 steps 3–6 without the time checks), ready to be reused for many quotes.
 ///
 /// Everything here is independent of the verification time except the validity windows, which
-/// ``checkCurrent(at:)`` re-checks on every use (cheap date comparisons).
-public struct VerifiedCollateral: Sendable {
+/// ``checkCurrent(at:)`` re-checks on every use (cheap date comparisons). Immutable; a class so that handing a set to
+/// each verification shares it instead of copying its ≈ 90 references.
+public final class VerifiedCollateral: Sendable {
     /// The bundle as received.
     public let bundle: CollateralBundle
     /// The anchor it was verified against.
@@ -39,7 +40,7 @@ public struct VerifiedCollateral: Sendable {
     let pckCRLChainPEM: PEMChain.Known
 
     /// Verifies a bundle's signatures and contents, then checks it is current at `now`.
-    public init(_ bundle: CollateralBundle, trustAnchor: TrustAnchor = .intel, at now: Date) throws(DCAPError) {
+    public convenience init(_ bundle: CollateralBundle, trustAnchor: TrustAnchor = .intel, at now: Date) throws(DCAPError) {
         try self.init(bundle, trustAnchor: trustAnchor)
         try checkCurrent(at: now)
     }
