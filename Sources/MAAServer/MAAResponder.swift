@@ -6,13 +6,22 @@ import NIOCore
 
 /// The HTTP front of the attestation service: routing (path prefix or host name), `api-version`, authentication,
 /// body limits, MAA error bodies, request ids, metrics. All decisions about attestation live in `MAAService`.
-struct MAAResponder: HTTPResponder {
+///
+/// A class: every request's handlers hold the responder, which would otherwise copy the service's references each time.
+final class MAAResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
     let service: AttestationService
     let authenticator: any Authenticator
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
+
+    init(service: AttestationService, authenticator: any Authenticator, configuration: ServerConfiguration, metrics: ServerMetrics) {
+        self.service = service
+        self.authenticator = authenticator
+        self.configuration = configuration
+        self.metrics = metrics
+    }
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
