@@ -15,9 +15,14 @@ callgrind_build() {
         [ -f "$cg/$(basename "$lib")" ] || { cp "$lib" "$cg/" && strip --strip-debug "$cg/$(basename "$lib")"; }
     done
     grep "$@" "$release/$product.product/Objects.LinkFileList" > "$cg/objects.txt"
-    # The C modules the imported Swift modules depend on: SwiftPM's generated module maps, and the packages' own.
-    local maps=() map
+    # The C modules the imported Swift modules depend on: SwiftPM's generated module maps, and the packages' own;
+    # each module once (plugin tools have their own copies in *-tool.build).
+    local maps=() map name seen=" "
     for map in "$release"/*.build/module.modulemap $(find "$PWD/.build/checkouts" -path "*/include/module.modulemap" 2>/dev/null); do
+        case $map in *-tool.build/*) continue ;; esac
+        name=$(awk '$1 == "module" || $2 == "module" {print ($1 == "module" ? $2 : $3); exit}' "$map")
+        case $seen in *" $name "*) continue ;; esac
+        seen="$seen$name "
         maps+=(-Xcc "-fmodule-map-file=$map")
     done
     swiftc -O -I "$release/Modules" "${maps[@]}" "$driver" @"$cg/objects.txt" -lstdc++ -lz -o "$cg/harness"
