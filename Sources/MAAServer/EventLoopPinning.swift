@@ -29,6 +29,9 @@ final class ConnectionExecutor: TaskExecutor {
         }
     }
 
+    /// The loop the task's next jobs run on.
+    var loop: any EventLoop { target.withLockedValue { $0 } }
+
     /// Runs the task's next jobs on `eventLoop`.
     func run(on eventLoop: any EventLoop) {
         target.withLockedValue { $0 = eventLoop }

@@ -92,11 +92,20 @@ final class RequestTurns: Sendable {
             case .start(let waiter, let marker):
                 waiter.executor.run(on: marker.eventLoop)
                 marker.signal()
-                // Resumed from the free loop, after this task has suspended: a resumption inside this closure
-                // would let this task carry on here instead of moving.
+                // Resumed from the free loop: a resumption inside this closure would let this task carry on here
+                // instead of moving (the check after the suspension covers a resumption that still comes too early).
                 marker.eventLoop.execute { waiter.continuation.resume() }
             case .wait:
                 break  // `polled(_:)`, a later arrival or `stop()` resumes it
+            }
+        }
+        // A resumption from another thread can come before this task has finished suspending; the task then carries
+        // on where it was instead of moving. It hops to its executor's loop then (and again if the hop's own
+        // resumption comes too early).
+        while MultiThreadedEventLoopGroup.currentEventLoop !== executor.loop {
+            let loop = executor.loop
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                loop.execute { continuation.resume() }
             }
         }
     }
