@@ -37,16 +37,17 @@ struct Evaluator {
         guard claims.count <= limits.maxClaims else {
             throw PolicyError(.evaluationError, "the incoming claim set has more than \(limits.maxClaims) claims")
         }
-        var configurationClaims: [Claim] = []
         for section in program.sections {
             switch section.kind {
             case .configuration:
-                // Configuration runs before the evidence claims exist; its claims go to the front of the set.
-                let evidence = claims
+                // Configuration runs before the evidence claims exist; its claims go to the front of the set. (The
+                // evidence array is the only owner of its buffer here, so the insertion moves its claims rather than
+                // copying them.)
+                var evidence = claims
                 claims = []
                 try runSection(section)
-                configurationClaims = claims
-                claims = configurationClaims + evidence
+                evidence.insert(contentsOf: claims, at: 0)
+                claims = evidence
             case .authorization:
                 try runSection(section)
                 if permits == 0 || deniedAt != nil {
@@ -145,26 +146,25 @@ struct Evaluator {
                 }
             }
         }
-        for index in claims.indices {
-            let claim = claims[index]
-            var ok = true
-            for (offset, property) in properties.enumerated() {
-                let holds: Bool
-                switch property.operand {
-                case .constant(let constant):
-                    holds = Self.test(claim, property.property, property.comparison, constant)
-                case .expression:
-                    holds = operands[offset].contains {
-                        Self.test(claim, property.property, property.comparison, $0.value)
+        // Claims are tested in place (borrowed from the buffer), not copied out one by one with their strings.
+        let found = claims.withUnsafeBufferPointer { claims in
+            claims.indices.filter { index in
+                for (offset, property) in properties.enumerated() {
+                    let holds: Bool
+                    switch property.operand {
+                    case .constant(let constant):
+                        holds = Self.test(claims[index], property.property, property.comparison, constant)
+                    case .expression:
+                        holds = operands[offset].contains {
+                            Self.test(claims[index], property.property, property.comparison, $0.value)
+                        }
                     }
+                    if !holds { return false }
                 }
-                if !holds {
-                    ok = false
-                    break
-                }
+                return true
             }
-            if ok { matches.append(index) }
         }
+        matches.append(contentsOf: found)
     }
 
     private static func test(

@@ -128,28 +128,30 @@ extension JSONValue {
     /// `escapeSlashes`. Non-ASCII text needs no escaping in UTF-8 JSON. One branch-free pass over the UTF-8 bytes.
     public static func needsEscaping(_ value: String, escapeSlashes: Bool = false) -> Bool {
         var value = value
-        let slash: UInt8 = escapeSlashes ? 0x2F : 0x22
-        return value.withUTF8 { buffer in
-            guard let base = buffer.baseAddress else { return false }
-            // Sixteen bytes per step (SIMD compares), then the tail byte by byte.
-            let raw = UnsafeRawPointer(base)
-            let space = SIMD16<UInt8>(repeating: 0x20), quote = SIMD16<UInt8>(repeating: 0x22)
-            let backslash = SIMD16<UInt8>(repeating: 0x5C), slashes = SIMD16<UInt8>(repeating: slash)
-            var hits = SIMDMask<SIMD16<Int8>>(repeating: false)
-            var index = 0
-            while index &+ 16 <= buffer.count {
-                let bytes = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-                hits .|= (bytes .< space) .| (bytes .== quote) .| (bytes .== backslash) .| (bytes .== slashes)
-                index &+= 16
-            }
-            var found: UInt8 = any(hits) ? 1 : 0
-            while index < buffer.count {
-                let byte = base[index]
-                found |= (byte < 0x20 ? 1 : 0) | (byte == 0x22 ? 1 : 0) | (byte == 0x5C ? 1 : 0) | (byte == slash ? 1 : 0)
-                index &+= 1
-            }
-            return found != 0
+        return value.withUTF8 { needsEscaping($0, slash: escapeSlashes ? 0x2F : 0x22) }
+    }
+
+    /// Whether `buffer` holds a control character, `"`, `\\` or `slash` (pass `"` to leave `/` alone).
+    private static func needsEscaping(_ buffer: UnsafeBufferPointer<UInt8>, slash: UInt8) -> Bool {
+        guard let base = buffer.baseAddress else { return false }
+        // Sixteen bytes per step (SIMD compares), then the tail byte by byte.
+        let raw = UnsafeRawPointer(base)
+        let space = SIMD16<UInt8>(repeating: 0x20), quote = SIMD16<UInt8>(repeating: 0x22)
+        let backslash = SIMD16<UInt8>(repeating: 0x5C), slashes = SIMD16<UInt8>(repeating: slash)
+        var hits = SIMDMask<SIMD16<Int8>>(repeating: false)
+        var index = 0
+        while index &+ 16 <= buffer.count {
+            let bytes = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+            hits .|= (bytes .< space) .| (bytes .== quote) .| (bytes .== backslash) .| (bytes .== slashes)
+            index &+= 16
         }
+        var found: UInt8 = any(hits) ? 1 : 0
+        while index < buffer.count {
+            let byte = base[index]
+            found |= (byte < 0x20 ? 1 : 0) | (byte == 0x22 ? 1 : 0) | (byte == 0x5C ? 1 : 0) | (byte == slash ? 1 : 0)
+            index &+= 1
+        }
+        return found != 0
     }
 
     static func writeString(_ value: String, into output: inout [UInt8], options: SerializationOptions) {
@@ -168,14 +170,20 @@ extension JSONValue {
             output.append(UInt8(ascii: "\""))
             return
         }
+        // One access to the UTF-8 bytes for the check and the copy.
+        var value = value
+        value.withUTF8 { bytes in writeEscaping(bytes, into: &output, escapeSlashes: escapeSlashes) }
+    }
+
+    private static func writeEscaping(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], escapeSlashes: Bool) {
         output.append(UInt8(ascii: "\""))
         // Fast path: nothing to escape (the common case for MAA claims) — copy the UTF-8 bytes in one go.
-        if !needsEscaping(value, escapeSlashes: escapeSlashes) {
-            output.append(contentsOf: value.utf8)
+        if !needsEscaping(bytes, slash: escapeSlashes ? 0x2F : 0x22) {
+            output.append(contentsOf: bytes)
             output.append(UInt8(ascii: "\""))
             return
         }
-        for byte in value.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
