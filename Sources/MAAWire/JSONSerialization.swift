@@ -170,7 +170,10 @@ extension JSONValue {
             output.append(UInt8(ascii: "\""))
             return
         }
-        // One access to the UTF-8 bytes for the check and the copy.
+        // One access to the UTF-8 bytes for the check and the copy (in place for native strings).
+        if value.utf8.withContiguousStorageIfAvailable({ writeEscaping($0, into: &output, escapeSlashes: escapeSlashes) }) != nil {
+            return
+        }
         var value = value
         value.withUTF8 { bytes in writeEscaping(bytes, into: &output, escapeSlashes: escapeSlashes) }
     }

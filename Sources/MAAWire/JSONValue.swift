@@ -194,23 +194,8 @@ public enum UTF8Order {
         var entries: [Entry] = []
         entries.reserveCapacity(keys.count)
         for position in keys.indices {
-            var key = keys[position]
-            let (high, low) = key.withUTF8 { bytes in
-                if bytes.count >= 16, let base = bytes.baseAddress {
-                    let raw = UnsafeRawPointer(base)
-                    return (
-                        UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
-                        UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-                    )
-                }
-                var high: UInt64 = 0
-                var low: UInt64 = 0
-                for index in 0..<16 {
-                    let byte = index < bytes.count ? UInt64(bytes[index]) : 0
-                    if index < 8 { high = high << 8 | byte } else { low = low << 8 | byte }
-                }
-                return (high, low)
-            }
+            let utf8 = keys[position].utf8
+            let (high, low) = utf8.withContiguousStorageIfAvailable(prefixWords) ?? Array(utf8).withUnsafeBufferPointer(prefixWords)
             entries.append(Entry(high: high, low: low, position: position))
         }
         entries.sort { a, b in
@@ -219,6 +204,24 @@ public enum UTF8Order {
             return compare(keys[a.position], keys[b.position]) < 0
         }
         return entries.map(\.position)
+    }
+
+    /// The first 16 bytes as two big-endian words, zero-padded.
+    private static func prefixWords(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        if bytes.count >= 16, let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            return (
+                UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            )
+        }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for index in 0..<16 {
+            let byte = index < bytes.count ? UInt64(bytes[index]) : 0
+            if index < 8 { high = high << 8 | byte } else { low = low << 8 | byte }
+        }
+        return (high, low)
     }
 
     private struct Entry {
