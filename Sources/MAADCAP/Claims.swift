@@ -91,6 +91,8 @@ extension VerifiedQuote {
             "x-ms-sgx-tcb-status": .string(tcbStatus.rawValue),
             "x-ms-sgx-advisory-ids": .array(advisoryIDs.map(ClaimValue.string)),
         ]
+        // Room for the claims added below and by ``incomingClaims(extending:)``, so neither grows (and rehashes) it.
+        claims.reserveCapacity(32)
         if body.attributes.hasKSS {
             claims["x-ms-sgx-config-id"] = .string(body.configID.hex)
             claims["x-ms-sgx-config-svn"] = .integer(Int64(body.configSVN))
