@@ -2,11 +2,12 @@
 # synchronous driver linked against a benchmark product's release objects. valgrind 3.19 crashes on Swift's async
 # main (so on the package-benchmark runner) and cannot read DWARF 5, hence the driver and debug-stripped copies.
 
-# callgrind_build PRODUCT DRIVER CG_DIR GREP_ARGS...: release-builds PRODUCT, copies the Swift runtime libraries into
-# CG_DIR debug-stripped, and links DRIVER against the product's objects that `grep GREP_ARGS` selects from its link
-# list, as CG_DIR/harness (debug-stripped).
+# callgrind_build PRODUCT "DRIVER [SHARED...]" CG_DIR GREP_ARGS...: release-builds PRODUCT, copies the Swift runtime
+# libraries into CG_DIR debug-stripped, and links DRIVER (and any SHARED sources) against the product's objects that
+# `grep GREP_ARGS` selects from its link list, as CG_DIR/harness (debug-stripped).
 callgrind_build() {
-    local product=$1 driver=$2 cg=$3 release lib
+    local product=$1 cg=$3 release lib
+    local -a sources=($2)
     shift 3
     mkdir -p "$cg"
     swift build -c release --product "$product" >"$cg/build.log" 2>&1 || { tail -30 "$cg/build.log"; return 1; }
@@ -25,7 +26,10 @@ callgrind_build() {
         seen="$seen$name "
         maps+=(-Xcc "-fmodule-map-file=$map")
     done
-    swiftc -O -I "$release/Modules" "${maps[@]}" "$driver" @"$cg/objects.txt" -lstdc++ -lz -o "$cg/harness"
+    # The driver has top-level code, which a module of several files allows only in main.swift.
+    cp "${sources[0]}" "$cg/main.swift"
+    swiftc -O -I "$release/Modules" "${maps[@]}" "$cg/main.swift" "${sources[@]:1}" @"$cg/objects.txt" -lstdc++ -lz \
+        -o "$cg/harness"
     strip --strip-debug "$cg/harness"
 }
 

@@ -2,18 +2,13 @@
 // loopback port, and a blocking client in the main thread that sends N `POST /attest/SgxEnclave` requests with the
 // recorded quote over one kept-alive connection, so that callgrind's counts for N and N + k requests differ only by
 // k requests: HTTP parsing, routing, authentication (a static API token), body reading, the attestation and the
-// response, in every thread of the process. The service is in memory with a fixed clock and a fixed RSA key, like
-// service_profile_harness.swift.
+// response, in every thread of the process. The service is profile_service.swift's.
 // Usage: http_profile_harness SHARED_DIR KEY_PEM REQUESTS
-import Crypto
 import Foundation
 import Hummingbird
 import Logging
-import MAADCAP
 import MAAServer
 import MAAService
-import MAAWire
-import _CryptoExtras
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +17,6 @@ import Glibc
 let shared = URL(fileURLWithPath: CommandLine.arguments[1])
 let keyPath = CommandLine.arguments[2]
 let requests = Int(CommandLine.arguments[3]) ?? 10
-func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: shared.appendingPathComponent(path))) }
 func fail(_ message: String) -> Never {
     print("error: \(message)")
     exit(1)
@@ -37,25 +31,8 @@ let ready = DispatchSemaphore(value: 0)
 let apiToken = "profile-harness-token-0123456789"
 Task {
     do {
-        let store = CollateralStore()
-        store.add(try VerifiedCollateral(try CollateralBundle(jsonBytes: bytes(
-            "evidence/assembled-collateral/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin.run1.collateral.json"
-        ))))
-        let key = try _RSA.Signing.PrivateKey(pemRepresentation: String(contentsOfFile: keyPath, encoding: .utf8))
-        let storage = InMemoryStore()
-        let service = AttestationService(
-            store: storage,
-            configuration: ServiceConfiguration(
-                publicBaseURL: "http://127.0.0.1:8080",
-                now: { 1_760_000_000 },
-                makeSigningKey: { url, now in try SigningKeyFactory.make(instanceURL: url, now: now, key: key) }
-            ),
-            evidence: EvidenceVerification(collateral: store, collateralTime: 1_738_752_225)
-        )
+        let (service, _, storage) = try await makeProfileService(shared: shared, keyPath: keyPath)
         _ = try await service.bootstrapAPIToken(configuredToken: apiToken)
-        let statuses = ["UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded", "OutOfDate"]
-        _ = try await service.createInstance(
-            InstanceSpec(name: "load", mode: .aad, acceptedTCBStatuses: statuses), caller: .localAdministrator)
         var logger = Logger(label: "harness")
         logger.logLevel = .warning
         var configuration = ServerConfiguration()

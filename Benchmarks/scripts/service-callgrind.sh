@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 N=${N:-40}
 source scripts/callgrind-lib.sh
 cg=$PWD/.build/cg-service
-callgrind_build ServiceBenchmarks scripts/service_profile_harness.swift "$cg" \
+callgrind_build ServiceBenchmarks "scripts/service_profile_harness.swift scripts/profile_service.swift" "$cg" \
     -vE "/(ServiceBenchmarks|Benchmark|BenchmarkShared)[^/]*\.build/"
 # The token key: KEY=FILE (a PEM RSA-2048 key) when comparing two trees, else a new one. The RSA share of the count
 # depends on the key by ≈ 1 %; within one key, runs agree to ≈ ±13 K.

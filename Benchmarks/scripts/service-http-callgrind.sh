@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 N=${N:-40}
 source Benchmarks/scripts/callgrind-lib.sh
 cg=$PWD/.build/cg-http
-callgrind_build attest Benchmarks/scripts/http_profile_harness.swift "$cg" -v "/AttestCLI.build/"
+callgrind_build attest "Benchmarks/scripts/http_profile_harness.swift Benchmarks/scripts/profile_service.swift" "$cg" -v "/AttestCLI.build/"
 key=${KEY:-$cg/key.pem}
 [ -n "${KEY:-}" ] || openssl genrsa -out "$key" 2048 2>/dev/null
 shared=$(cd ../shared && pwd)

@@ -23,25 +23,15 @@ public struct TokenIssuer: Sendable {
         ["jku": .string(issuer + "/certs"), "kid": .string(key.kid), "typ": "JWT"]
     }
 
-    /// Adds `iss`, `iat`, `nbf` and `exp` (and `jti` when asked) to `claims`.
-    static func stamp(_ claims: inout some StampableClaims, issuer: String, now: Int64, lifetime: Int64, tokenID: Bool) {
+    /// `claims` with `iss`, `iat`, `nbf` and `exp` (and `jti` when asked), as the token's JSON object.
+    static func stamped(_ claims: some TokenClaimSet, issuer: String, now: Int64, lifetime: Int64, tokenID: Bool) -> JSONObject {
+        var claims = claims
         claims["iss"] = .string(issuer)
         claims["iat"] = .integer(now)
         claims["nbf"] = .integer(now)
         claims["exp"] = .integer(now + lifetime)
         if tokenID { claims["jti"] = .string(randomTokenID()) }
-    }
-
-    static func stamped(_ claims: JSONObject, issuer: String, now: Int64, lifetime: Int64, tokenID: Bool) -> JSONObject {
-        var claims = claims
-        stamp(&claims, issuer: issuer, now: now, lifetime: lifetime, tokenID: tokenID)
-        return claims
-    }
-
-    static func stamped(_ claims: [String: JSONValue], issuer: String, now: Int64, lifetime: Int64, tokenID: Bool) -> JSONObject {
-        var claims = claims
-        stamp(&claims, issuer: issuer, now: now, lifetime: lifetime, tokenID: tokenID)
-        return JSONObject(claims)
+        return claims.tokenObject
     }
 
     /// Signs `claims` (after stamping) with `key` for the instance URL `issuer`.
@@ -49,31 +39,15 @@ public struct TokenIssuer: Sendable {
     /// Not inlined: inlining it into the async `attest` crashes the Swift 6.3 optimizer (coroutine splitting).
     @inline(never)
     public func sign(
-        _ claims: JSONObject,
+        _ claims: some TokenClaimSet,
         issuer: String,
         key: SigningKeyRecord,
         now: Int64,
         lifetime: Int64,
         tokenID: Bool = false
     ) throws -> String {
-        try sign(stamped: Self.stamped(claims, issuer: issuer, now: now, lifetime: lifetime, tokenID: tokenID), issuer: issuer, key: key)
-    }
-
-    /// Signs claims held by name, as the overload taking a ``JSONObject`` does; a large claim set is cheaper to build and stamp this way (no member lookups).
-    @inline(never)
-    public func sign(
-        _ claims: [String: JSONValue],
-        issuer: String,
-        key: SigningKeyRecord,
-        now: Int64,
-        lifetime: Int64,
-        tokenID: Bool = false
-    ) throws -> String {
-        try sign(stamped: Self.stamped(claims, issuer: issuer, now: now, lifetime: lifetime, tokenID: tokenID), issuer: issuer, key: key)
-    }
-
-    private func sign(stamped body: JSONObject, issuer: String, key: SigningKeyRecord) throws -> String {
         let signingKey = try keys.key(for: key)
+        let body = Self.stamped(claims, issuer: issuer, now: now, lifetime: lifetime, tokenID: tokenID)
         var header = Self.header(issuer: issuer, key: key)
         header["alg"] = .string(JWSAlgorithm.rs256.rawValue)
         let signingInput = Base64.urlEncoded(JSONValue.object(header).serializedBytes(.maa)) + "."
@@ -89,30 +63,15 @@ public struct TokenIssuer: Sendable {
     /// An unsecured token (`alg: none`, empty signature) with the same header members, as MAA returns for
     /// draft-policy attestation.
     public func unsecured(
-        _ claims: JSONObject,
+        _ claims: some TokenClaimSet,
         issuer: String,
         key: SigningKeyRecord,
         now: Int64,
         lifetime: Int64,
         tokenID: Bool = true
     ) -> String {
-        unsecured(stamped: Self.stamped(claims, issuer: issuer, now: now, lifetime: lifetime, tokenID: tokenID), issuer: issuer, key: key)
-    }
-
-    /// An unsecured token of claims held by name (see the `sign` overload for claims held by name).
-    public func unsecured(
-        _ claims: [String: JSONValue],
-        issuer: String,
-        key: SigningKeyRecord,
-        now: Int64,
-        lifetime: Int64,
-        tokenID: Bool = true
-    ) -> String {
-        unsecured(stamped: Self.stamped(claims, issuer: issuer, now: now, lifetime: lifetime, tokenID: tokenID), issuer: issuer, key: key)
-    }
-
-    private func unsecured(stamped body: JSONObject, issuer: String, key: SigningKeyRecord) -> String {
-        JWS.unsecured(
+        let body = Self.stamped(claims, issuer: issuer, now: now, lifetime: lifetime, tokenID: tokenID)
+        return JWS.unsecured(
             header: Self.header(issuer: issuer, key: key), payload: JSONValue.object(body).serializedBytes(.maa)
         ).compact
     }
@@ -144,10 +103,18 @@ final class KeyCache: @unchecked Sendable {
     }
 }
 
-/// Claims that can be stamped with the registered time and issuer claims: a JSON object, or members by name.
-protocol StampableClaims {
+/// The claims a token is made of: a ``JSONObject``, or members by name. A large claim set is cheaper to build and
+/// stamp by name (no member lookups); tokens are serialized with sorted keys either way.
+public protocol TokenClaimSet {
     subscript(key: String) -> JSONValue? { get set }
+    /// The claims as the token's JSON object.
+    var tokenObject: JSONObject { get }
 }
 
-extension JSONObject: StampableClaims {}
-extension Dictionary: StampableClaims where Key == String, Value == JSONValue {}
+extension JSONObject: TokenClaimSet {
+    public var tokenObject: JSONObject { self }
+}
+
+extension Dictionary: TokenClaimSet where Key == String, Value == JSONValue {
+    public var tokenObject: JSONObject { JSONObject(self) }
+}
