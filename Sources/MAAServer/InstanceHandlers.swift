@@ -8,6 +8,8 @@ import MAAWire
 struct InstanceHandlers {
     let responder: MAAResponder
     let instance: InstanceRecord
+    /// The request's `api-version`, checked by the responder (`nil` for endpoints that take none).
+    let apiVersion: String?
 
     var service: AttestationService { responder.service }
     var limit: Int { responder.configuration.maximumBodySize }
@@ -48,7 +50,7 @@ struct InstanceHandlers {
 
     private func attest(_ type: AttestationType, request: Request) async throws -> Response {
         do {
-            try Self.requireAPIVersion(supporting: type, request)
+            try Self.requireAPIVersion(supporting: type, apiVersion)
             let caller = try await responder.authenticate(request)
             try RequestInput.requireContentType(request, "application/json")
             let body = try await RequestInput.body(of: request, limit: limit)
@@ -74,8 +76,8 @@ struct InstanceHandlers {
 
     /// SevSnpVm and TdxVm exist from api-version 2022-08-01 on: an older (known) version is refused. Versions this
     /// build does not know but the server is configured to serve are let through.
-    static func requireAPIVersion(supporting type: AttestationType, _ request: Request) throws(HTTPFailure) {
-        guard let text = request.uri.queryParameters.get("api-version"), let version = APIVersion(rawValue: String(text)),
+    static func requireAPIVersion(supporting type: AttestationType, _ apiVersion: String?) throws(HTTPFailure) {
+        guard let text = apiVersion, let version = APIVersion(rawValue: text),
             !version.supports(type)
         else { return }
         throw .badRequest(

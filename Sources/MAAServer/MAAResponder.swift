@@ -116,8 +116,8 @@ final class MAAResponder: HTTPResponder {
         guard let endpoint = InstanceEndpoint(components: rest) else { throw Self.notFound }
         label = endpoint.label(method: request.method.rawValue)
         try requireMethod(request, endpoint.allowedMethods)
-        if endpoint.requiresAPIVersion { try requireAPIVersion(request) }
-        let handlers = InstanceHandlers(responder: self, instance: instance)
+        let apiVersion = endpoint.requiresAPIVersion ? try requireAPIVersion(request) : nil
+        let handlers = InstanceHandlers(responder: self, instance: instance, apiVersion: apiVersion)
         return try await handlers.handle(endpoint, request: request)
     }
 
@@ -134,7 +134,8 @@ final class MAAResponder: HTTPResponder {
         }
     }
 
-    func requireAPIVersion(_ request: Request) throws(HTTPFailure) {
+    /// The request's one `api-version`, which must be a served one.
+    func requireAPIVersion(_ request: Request) throws(HTTPFailure) -> String {
         let values = request.uri.queryParameters.getAll("api-version")
         guard let version = values.first else {
             throw .badRequest(
@@ -147,6 +148,7 @@ final class MAAResponder: HTTPResponder {
                 "unsupported api-version; supported: \(supported)", code: "InvalidApiVersionParameter"
             )
         }
+        return String(version)
     }
 
     /// Authenticates the bearer credential; 401 when missing or not recognised.

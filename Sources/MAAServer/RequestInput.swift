@@ -5,10 +5,11 @@ import NIOCore
 enum RequestInput {
     /// Reads the whole body, failing with 413 as soon as it exceeds `limit` (or the declared length does).
     static func body(of request: Request, limit: Int) async throws -> [UInt8] {
-        if let declared = request.headers[.contentLength], let length = Int(declared), length > limit {
-            throw tooLarge(limit)
-        }
         var collected: [UInt8] = []
+        if let declared = request.headers[.contentLength], let length = Int(declared) {
+            guard length <= limit else { throw tooLarge(limit) }
+            collected.reserveCapacity(max(length, 0))  // bounded by the limit: not an attacker-sized allocation
+        }
         for try await chunk in request.body {
             guard chunk.readableBytes <= limit - collected.count else { throw tooLarge(limit) }
             collected.append(contentsOf: chunk.readableBytesView)
