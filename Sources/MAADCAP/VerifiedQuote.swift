@@ -14,7 +14,10 @@ public enum EvidenceKind: String, Sendable, Hashable {
 ///
 /// The TCB status is reported, not judged (except `Revoked`, which the verifier rejects): whether to accept
 /// `OutOfDate`, debug enclaves or a service TD is appraisal policy (see ``AppraisalPolicy``).
-public struct VerifiedQuote: Sendable {
+///
+/// Immutable; a class so that each use (claims, bindings, the policy's incoming claims) shares the quote instead of
+/// copying its references.
+public final class VerifiedQuote: Sendable {
     public let kind: EvidenceKind
     public let quote: Quote
     /// The final TCB status.
@@ -34,6 +37,23 @@ public struct VerifiedQuote: Sendable {
     /// Joint validity window of the collateral and the PCK chain.
     public let validFrom: Date
     public let validUntil: Date
+
+    init(
+        kind: EvidenceKind, quote: Quote, tcb: TCBEvaluation, pck: PCKExtension, tcbInfoEvaluationDataNumber: Int64,
+        qeIdentityEvaluationDataNumber: Int64, collateralHashes: CollateralHashes, evidenceHash: String,
+        validFrom: Date, validUntil: Date
+    ) {
+        self.kind = kind
+        self.quote = quote
+        self.tcb = tcb
+        self.pck = pck
+        self.tcbInfoEvaluationDataNumber = tcbInfoEvaluationDataNumber
+        self.qeIdentityEvaluationDataNumber = qeIdentityEvaluationDataNumber
+        self.collateralHashes = collateralHashes
+        self.evidenceHash = evidenceHash
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+    }
 
     /// Whether the enclave or TD is debuggable (SGX ATTRIBUTES.DEBUG, TDX TDATTRIBUTES bit 0). Reported, not
     /// rejected, by the verifier.
