@@ -63,8 +63,7 @@ final class RequestTurns: Sendable {
         case .now:
             return
         case .start(let marker):
-            executor.run(on: here)
-            marker.signal()
+            marker.start(executor)
             return
         case .queue:
             break
@@ -90,8 +89,7 @@ final class RequestTurns: Sendable {
             case .closed:
                 continuation.resume()
             case .start(let waiter, let marker):
-                waiter.executor.run(on: marker.eventLoop)
-                marker.signal()
+                marker.start(waiter.executor)
                 // Resumed from the free loop: a resumption inside this closure would let this task carry on here
                 // instead of moving (the check after the suspension covers a resumption that still comes too early).
                 marker.eventLoop.execute { waiter.continuation.resume() }
@@ -119,8 +117,7 @@ final class RequestTurns: Sendable {
             return next
         }
         guard let next else { return }
-        next.executor.run(on: marker.eventLoop)
-        marker.signal()
+        marker.start(next.executor)
         next.continuation.resume()
     }
 
@@ -235,9 +232,16 @@ final class LoopMarker: @unchecked Sendable {
         claimed = false
     }
 
+    /// Starts a claimed turn on this loop: the task of `executor` runs its next jobs here, and the marker byte makes
+    /// the loop poll and then report back.
+    func start(_ executor: ConnectionExecutor) {
+        executor.run(on: eventLoop)
+        signal()
+    }
+
     /// Writes the byte that makes the loop poll and then report back. (A full pipe cannot happen: one byte per
     /// claim, read before the next claim; if the write fails anyway, the next start waits for another start's byte.)
-    func signal() {
+    private func signal() {
         var byte: UInt8 = 1
         _ = write(writeEnd, &byte, 1)
     }

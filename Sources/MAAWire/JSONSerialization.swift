@@ -60,7 +60,7 @@ extension JSONValue {
             output.append(contentsOf: pad(indent) + Array("]".utf8))
         case .object(let object) where !object.isEmpty:
             output.append(contentsOf: Array("{\n".utf8))
-            let members = object.members.sorted { UTF8Order.compare($0.key, $1.key) < 0 }
+            let members = UTF8Order.sortedPositions(of: object.members.map(\.key)).map { object.members[$0] }
             for (offset, member) in members.enumerated() {
                 output.append(contentsOf: pad(indent + 1))
                 Self.writeString(member.key, into: &output, options: .maa)
