@@ -7,8 +7,8 @@ import Testing
 @Suite struct CLIContractTests {
     typealias Run = AttestProcess.Run
 
-    static func attest(_ arguments: [String], stdin: String? = nil) throws -> Run {
-        try AttestProcess.run(arguments, stdin: stdin)
+    static func attest(_ arguments: [String], stdin: String? = nil) async throws -> Run {
+        try await AttestProcess.run(arguments, stdin: stdin)
     }
 
     static func temporaryFile(_ contents: String, suffix: String = "") throws -> String {
@@ -28,49 +28,49 @@ import Testing
 
     /// `attest serve` refuses bad settings before it listens: an unknown RSA backend is a usage error (exit 2), and
     /// PCCS URLs that are not absolute http(s) URLs stop it with the reason.
-    @Test func serveRefusesBadSettingsBeforeListening() throws {
+    @Test func serveRefusesBadSettingsBeforeListening() async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("attest-cli-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        let backend = try Self.attest(["serve", "--data-dir", dataDir, "--port", "0", "--public-url", "http://127.0.0.1:1",
+        let backend = try await Self.attest(["serve", "--data-dir", dataDir, "--port", "0", "--public-url", "http://127.0.0.1:1",
                                        "--rsa-backend", "nope"])
         #expect(backend.status == 2)
         #expect(backend.stderr.contains("--rsa-backend"))
-        let logFormat = try Self.attest(["serve", "--data-dir", dataDir, "--port", "0", "--public-url", "http://127.0.0.1:1",
+        let logFormat = try await Self.attest(["serve", "--data-dir", dataDir, "--port", "0", "--public-url", "http://127.0.0.1:1",
                                          "--log-format", "xml"])
         #expect(logFormat.status == 2)
         #expect(logFormat.stderr.contains("--log-format"))
         for (base, root) in [("ftp://pccs.example", "https://pccs.example/root.crl"), ("https://pccs.example", "not a url")] {
-            let run = try Self.attest(["serve", "--data-dir", dataDir, "--port", "0", "--public-url", "http://127.0.0.1:1",
+            let run = try await Self.attest(["serve", "--data-dir", dataDir, "--port", "0", "--public-url", "http://127.0.0.1:1",
                                        "--api-token", "0123456789abcdef0123", "--pccs-url", base, "--pccs-root-crl-url", root])
             #expect(run.status != 0, "\(base) \(root)")
             #expect(!run.stderr.isEmpty)
         }
     }
 
-    @Test func tokenVerifyExitCodesAndJSON() throws {
+    @Test func tokenVerifyExitCodesAndJSON() async throws {
         let (token, iat, certs) = try Self.recordedTokenAndCerts()
         let jwks = try Self.temporaryFile(certs)
-        let valid = try Self.attest(["token", "verify", "--jwks", jwks, "--at", String(iat), "--json", token])
+        let valid = try await Self.attest(["token", "verify", "--jwks", jwks, "--at", String(iat), "--json", token])
         #expect(valid.status == 0)
         #expect(valid.json?["valid"] == true)
         #expect(valid.json?["claims"]?["x-ms-sgx-mrenclave"] != nil)
-        let expired = try Self.attest(["token", "verify", "--jwks", jwks, "--json", "-"], stdin: token)
+        let expired = try await Self.attest(["token", "verify", "--jwks", jwks, "--json", "-"], stdin: token)
         #expect(expired.status == 1)
         #expect(expired.json?["valid"] == false)
         #expect(expired.json?["error"]?["code"] == "expired")
         #expect(expired.stderr.contains("expired"))
-        let decoded = try Self.attest(["token", "decode", "--json", token])
+        let decoded = try await Self.attest(["token", "decode", "--json", token])
         #expect(decoded.status == 0)
         #expect(decoded.json?["header"]?["alg"] == "RS256")
-        let usage = try Self.attest(["token", "verify", token])
+        let usage = try await Self.attest(["token", "verify", token])
         #expect(usage.status == 2)
     }
 
-    @Test func policyCheckAndEvalContracts() throws {
+    @Test func policyCheckAndEvalContracts() async throws {
         let policy = try Self.temporaryFile(try SharedData.text("maa-data/policies/shared_instance_default_policy_sgx_openenclave.txt"))
-        #expect(try Self.attest(["policy", "check", policy]).status == 0)
+        #expect(try await Self.attest(["policy", "check", policy]).status == 0)
         let broken = try Self.temporaryFile("version=1.0; authorizationrules { => permit() }; issuancerules{};")
-        let check = try Self.attest(["policy", "check", broken])
+        let check = try await Self.attest(["policy", "check", broken])
         #expect(check.status == 2)
         #expect(check.stderr.contains("^") || check.stdout.contains("^"))
 
@@ -79,7 +79,7 @@ import Testing
              {"type":"x-ms-sgx-mrenclave","value":"b779"},{"type":"x-ms-sgx-product-id","value":1},
              {"type":"x-ms-sgx-svn","value":1},{"type":"x-ms-attestation-type","value":"sgx"}]
             """)
-        let eval = try Self.attest(["policy", "eval", policy, "--claims", claims, "--json"])
+        let eval = try await Self.attest(["policy", "eval", policy, "--claims", claims, "--json"])
         #expect(eval.status == 0)
         let json = try #require(eval.json)
         #expect(json["permitted"] == true)
@@ -88,29 +88,29 @@ import Testing
         #expect(json["properties"]?.objectValue != nil)
 
         let deny = try Self.temporaryFile("version=1.0; authorizationrules { => deny(); }; issuancerules{};")
-        let denied = try Self.attest(["policy", "eval", deny, "--claims", claims, "--json"])
+        let denied = try await Self.attest(["policy", "eval", deny, "--claims", claims, "--json"])
         #expect(denied.status == 1)
         #expect(denied.json?["permitted"] == false)
 
-        let parseError = try Self.attest(["policy", "eval", broken, "--claims", claims, "--json"])
+        let parseError = try await Self.attest(["policy", "eval", broken, "--claims", claims, "--json"])
         #expect(parseError.status == 2)
         #expect(parseError.json?["error"]?["code"] == "PolicyParsingError")
         #expect(parseError.json?["error"]?["line"]?.integerValue == 1)
-        #expect(try Self.attest(["policy", "eval", policy]).status == 2)
+        #expect(try await Self.attest(["policy", "eval", policy]).status == 2)
     }
 
-    @Test func verifySGXContract() throws {
+    @Test func verifySGXContract() async throws {
         let quote = SharedData.url("evidence/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin").path
         let collateral = SharedData.url(
             "evidence/assembled-collateral/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin.run1.collateral.json").path
-        let ok = try Self.attest(["verify", "sgx", "--quote", quote, "--collateral", collateral, "--at", "1738752225", "--json"])
+        let ok = try await Self.attest(["verify", "sgx", "--quote", quote, "--collateral", collateral, "--at", "1738752225", "--json"])
         #expect(ok.status == 0)
         let json = try #require(ok.json)
         #expect(json["ok"] == true)
         #expect(json["status"] == "OutOfDate")
         #expect(json["advisoryIds"]?.arrayValue?.count == 9)
         #expect(json["claims"]?.objectValue != nil)
-        let late = try Self.attest(["verify", "sgx", "--quote", quote, "--collateral", collateral, "--at", "1800000000", "--json"])
+        let late = try await Self.attest(["verify", "sgx", "--quote", quote, "--collateral", collateral, "--at", "1800000000", "--json"])
         #expect(late.status == 1)
         #expect(late.json?["ok"] == false)
         #expect(late.json?["error"] != nil)

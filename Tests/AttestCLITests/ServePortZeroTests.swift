@@ -13,20 +13,32 @@ struct ServePortZeroTests {
     @Test func portZeroServesUnderTheURLsItPrints() async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("attest-port0-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        let server = try AttestServer(arguments: [
+        try await AttestServer.with(arguments: [
             "serve", "--port", "0", "--data-dir", dataDir, "--api-token", "port-zero-test-token-0123456789",
-        ])
-        defer { server.stop() }
-        #expect(server.port > 0)
-        let base = "http://127.0.0.1:\(server.port)"
-        #expect(server.output.all.contains("attest: instance default (aad): \(base)/default"))
-        #expect(server.output.all.contains("attest: instance shared (shared): \(base)/shared"))
+        ]) { server in
+            #expect(server.port > 0)
+            let base = "http://127.0.0.1:\(server.port)"
+            #expect(server.output.all.contains("attest: instance default (aad): \(base)/default"))
+            #expect(server.output.all.contains("attest: instance shared (shared): \(base)/shared"))
 
-        let url = try #require(URL(string: "\(base)/default/.well-known/openid-configuration"))
-        let (data, response) = try await URLSession.shared.data(from: url)
-        #expect((response as? HTTPURLResponse)?.statusCode == 200)
-        let metadata = try JSONValue(parsing: Array(data))
-        #expect(metadata["issuer"]?.stringValue == "\(base)/default")
-        #expect(metadata["jwks_uri"]?.stringValue == "\(base)/default/certs")
+            let url = try #require(URL(string: "\(base)/default/.well-known/openid-configuration"))
+            let (data, response) = try await URLSession.shared.data(from: url)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            let metadata = try JSONValue(parsing: Array(data))
+            #expect(metadata["issuer"]?.stringValue == "\(base)/default")
+            #expect(metadata["jwks_uri"]?.stringValue == "\(base)/default/certs")
+        }
+    }
+
+    /// A server that exits before listening is reported with what it printed (the helper does not wait 60 s).
+    @Test func aServerThatDoesNotStartIsReportedWithItsOutput() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("attest-port0-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let failure = await #expect(throws: AttestServer.StartFailure.self) {
+            try await AttestServer.with(arguments: ["serve", "--port", "0", "--data-dir", dataDir, "--log-format", "xml"]) { _ in
+                Issue.record("a server with an unknown log format started")
+            }
+        }
+        #expect(failure?.output.contains("--log-format") == true, "\(failure?.output ?? "")")
     }
 }

@@ -10,15 +10,8 @@ import _CryptoExtras
 @Suite(.serialized) struct RemoteCommandTests {
     typealias Run = AttestProcess.Run
 
-    /// Runs `attest` on a Dispatch thread: blocking a cooperative thread would starve the in-process server.
     static func attest(_ arguments: [String], token: String? = nil) async throws -> Run {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    try AttestProcess.run(arguments, environment: ["ATTEST_TOKEN": token])
-                })
-            }
-        }
+        try await AttestProcess.run(arguments, environment: ["ATTEST_TOKEN": token])
     }
 
     static func file(_ contents: [UInt8], _ suffix: String) throws -> String {

@@ -16,13 +16,12 @@ struct ServeWithPCCSProcessTests {
     static let apiToken = "pccs-process-test-token-0123456789"
     static let run = FetchCase.sgx
 
-    typealias Server = AttestServer
-
-    static func serve(pccs: String, dataDir: String) throws -> Server {
-        try Server(arguments: [
+    /// Runs `body` with `attest serve` started against the PCCS at `pccs`.
+    static func serve(pccs: String, dataDir: String, _ body: (AttestServer) async throws -> Void) async throws {
+        try await AttestServer.with(arguments: [
             "serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0", "--public-url", "http://127.0.0.1:1",
             "--api-token", apiToken, "--pccs-url", pccs, "--collateral-time", String(Int64(run.time)),
-        ])
+        ], body)
     }
 
     /// POSTs the SGX quote to the default instance; returns the status and the JSON body.
@@ -53,38 +52,38 @@ struct ServeWithPCCSProcessTests {
         let dataDir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
         try await pcs.serve { url, client in
-            let server = try Self.serve(pccs: url, dataDir: dataDir)
-            defer { server.stop() }
-            #expect(server.output.all.contains("0 collateral set(s)"))
-            let first = try await Self.attest(client, port: server.port)
-            #expect(first.status == 200, "\(first.text)\n\(server.output.all)")
-            let token = try #require(first.body?["token"]?.stringValue)
-            let payload = try JSONValue(parsing: try Base64.decode(String(token.split(separator: ".")[1])))
-            #expect(payload["x-ms-attestation-type"]?.stringValue == "sgx")
-            #expect(payload["x-ms-sgx-tcb-status"]?.stringValue == "ConfigurationAndSWHardeningNeeded")
-            #expect(payload["x-ms-sgx-advisory-ids"]?.arrayValue?.compactMap(\.stringValue).sorted() == ["INTEL-SA-00289", "INTEL-SA-00615"])
-            let quote = try Quote(try SharedData.bytes(Self.run.quote))
-            guard case .sgx(let report) = quote.body else {
-                Issue.record("\(Self.run.quote) is not an SGX quote")
-                return
+            try await Self.serve(pccs: url, dataDir: dataDir) { server in
+                #expect(server.output.all.contains("0 collateral set(s)"))
+                let first = try await Self.attest(client, port: server.port)
+                #expect(first.status == 200, "\(first.text)\n\(server.output.all)")
+                let token = try #require(first.body?["token"]?.stringValue)
+                let payload = try JSONValue(parsing: try Base64.decode(String(token.split(separator: ".")[1])))
+                #expect(payload["x-ms-attestation-type"]?.stringValue == "sgx")
+                #expect(payload["x-ms-sgx-tcb-status"]?.stringValue == "ConfigurationAndSWHardeningNeeded")
+                #expect(payload["x-ms-sgx-advisory-ids"]?.arrayValue?.compactMap(\.stringValue).sorted() == ["INTEL-SA-00289", "INTEL-SA-00615"])
+                let quote = try Quote(try SharedData.bytes(Self.run.quote))
+                guard case .sgx(let report) = quote.body else {
+                    Issue.record("\(Self.run.quote) is not an SGX quote")
+                    return
+                }
+                #expect(payload["x-ms-sgx-mrenclave"]?.stringValue == Hex.encode(report.mrEnclave.bytes))
+                #expect(payload["x-ms-sgx-mrsigner"]?.stringValue == Hex.encode(report.mrSigner.bytes))
+                let collateral = payload["x-ms-sgx-collateral"]
+                #expect(collateral?["tcbinfohash"]?.stringValue == Hex.encode(SHA256.hash(data: bundle.tcbInfo)))
+                #expect(collateral?["qeidhash"]?.stringValue == Hex.encode(SHA256.hash(data: bundle.qeIdentity)))
+                #expect(collateral?["tcbinfocrlhash"]?.stringValue == Hex.encode(SHA256.hash(data: bundle.rootCACRL)))
+                #expect(collateral?["quotehash"]?.stringValue == expected["sha256"]?.stringValue)
+                // TCB Info, QE Identity, PCK CRL and Root CA CRL were fetched once, and the set was stored.
+                let fetched = pcs.log.all
+                #expect(fetched.count == 4, "\(fetched)")
+                #expect(fetched.contains { $0.hasPrefix("/sgx/certification/v4/tcb?fmspc=") && $0.lowercased().hasSuffix("00a067110000") })
+                let stored = try FileManager.default.contentsOfDirectory(atPath: dataDir + "/collateral")
+                #expect(stored.filter { $0.hasSuffix(".json") }.count == 1)
+                // The same platform again: served from the store.
+                let second = try await Self.attest(client, port: server.port)
+                #expect(second.status == 200)
+                #expect(pcs.log.all.count == 4)
             }
-            #expect(payload["x-ms-sgx-mrenclave"]?.stringValue == Hex.encode(report.mrEnclave.bytes))
-            #expect(payload["x-ms-sgx-mrsigner"]?.stringValue == Hex.encode(report.mrSigner.bytes))
-            let collateral = payload["x-ms-sgx-collateral"]
-            #expect(collateral?["tcbinfohash"]?.stringValue == Hex.encode(SHA256.hash(data: bundle.tcbInfo)))
-            #expect(collateral?["qeidhash"]?.stringValue == Hex.encode(SHA256.hash(data: bundle.qeIdentity)))
-            #expect(collateral?["tcbinfocrlhash"]?.stringValue == Hex.encode(SHA256.hash(data: bundle.rootCACRL)))
-            #expect(collateral?["quotehash"]?.stringValue == expected["sha256"]?.stringValue)
-            // TCB Info, QE Identity, PCK CRL and Root CA CRL were fetched once, and the set was stored.
-            let fetched = pcs.log.all
-            #expect(fetched.count == 4, "\(fetched)")
-            #expect(fetched.contains { $0.hasPrefix("/sgx/certification/v4/tcb?fmspc=") && $0.lowercased().hasSuffix("00a067110000") })
-            let stored = try FileManager.default.contentsOfDirectory(atPath: dataDir + "/collateral")
-            #expect(stored.filter { $0.hasSuffix(".json") }.count == 1)
-            // The same platform again: served from the store.
-            let second = try await Self.attest(client, port: server.port)
-            #expect(second.status == 200)
-            #expect(pcs.log.all.count == 4)
         }
     }
 
@@ -95,25 +94,25 @@ struct ServeWithPCCSProcessTests {
         let dataDir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
         try await pcs.serve { url, client in
-            let server = try Self.serve(pccs: url, dataDir: dataDir)
-            defer { server.stop() }
-            for _ in 0..<2 {
-                let refused = try await Self.attest(client, port: server.port)
-                #expect(refused.status == 400, "\(refused.text)")
-                let error = refused.body?["error"]
-                #expect(error?["code"]?.stringValue == "InvalidParameter", "\(refused.text)")
-                #expect(error?["message"]?.stringValue?.contains("collateralSignatureInvalid(tcbInfo)") == true, "\(refused.text)")
-                #expect(refused.body?["token"] == nil)
+            try await Self.serve(pccs: url, dataDir: dataDir) { server in
+                for _ in 0..<2 {
+                    let refused = try await Self.attest(client, port: server.port)
+                    #expect(refused.status == 400, "\(refused.text)")
+                    let error = refused.body?["error"]
+                    #expect(error?["code"]?.stringValue == "InvalidParameter", "\(refused.text)")
+                    #expect(error?["message"]?.stringValue?.contains("collateralSignatureInvalid(tcbInfo)") == true, "\(refused.text)")
+                    #expect(refused.body?["token"] == nil)
+                }
+                #expect(pcs.log.all.contains { $0.hasPrefix("/sgx/certification/v4/tcb") })
+                let stored = (try? FileManager.default.contentsOfDirectory(atPath: dataDir + "/collateral")) ?? []
+                #expect(stored.filter { $0.hasSuffix(".json") }.isEmpty)
+                #expect(server.isRunning)
+                var certs = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/default/certs")
+                certs.method = .GET
+                let response = try await client.execute(certs, timeout: .seconds(30))
+                #expect(response.status.code == 200)
+                _ = try await response.body.collect(upTo: 1 << 20)
             }
-            #expect(pcs.log.all.contains { $0.hasPrefix("/sgx/certification/v4/tcb") })
-            let stored = (try? FileManager.default.contentsOfDirectory(atPath: dataDir + "/collateral")) ?? []
-            #expect(stored.filter { $0.hasSuffix(".json") }.isEmpty)
-            #expect(server.isRunning)
-            var certs = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/default/certs")
-            certs.method = .GET
-            let response = try await client.execute(certs, timeout: .seconds(30))
-            #expect(response.status.code == 200)
-            _ = try await response.body.collect(upTo: 1 << 20)
         }
     }
 }

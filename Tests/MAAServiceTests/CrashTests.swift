@@ -1,5 +1,6 @@
 import Foundation
 import MAAService
+import MAATesting
 import Testing
 @testable import MAAStorageSQLite
 
@@ -7,39 +8,23 @@ import Testing
 /// was applied completely or not at all.
 @Suite("SQLite crash safety (kill -9)")
 struct CrashTests {
-    /// The `attest` executable built beside the test bundle, if present.
-    static var attestBinary: URL? {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments.first ?? "")
-        var directory = bundle.deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = directory.appendingPathComponent("attest")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/attest")
-        return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
-    }
+    static var attestBuilt: Bool { FileManager.default.isExecutableFile(atPath: AttestProcess.executable.path) }
 
-    @Test(.enabled(if: attestBinary != nil, "needs the attest executable (swift build)"))
+    @Test(.enabled(if: attestBuilt, "needs the attest executable (swift build)"))
     func killedWritersLeaveNoHalfTransactions() async throws {
-        let binary = try #require(Self.attestBinary)
         let directory = TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<8 {
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = ["instance", "_storage-stress", "--data-dir", directory]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // Wait for "ready", then let it write for a random moment and kill it.
-            _ = pipe.fileHandleForReading.availableData
-            try await Task.sleep(for: .milliseconds(Int.random(in: 50...400, using: &generator)))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            #expect(process.terminationReason == .uncaughtSignal)
+            let pause = Int.random(in: 50...400, using: &generator)
+            let (_, termination) = try await AttestProcess.withRunning(["instance", "_storage-stress", "--data-dir", directory]) {
+                process in
+                // Wait for "ready", then let it write for a random moment and kill it.
+                _ = try await process.output.line(startingWith: "ready")
+                try await Task.sleep(for: .milliseconds(pause))
+                process.kill()
+            }
+            #expect(termination == .signaled(SIGKILL))
             try await Self.checkInvariants(directory)
         }
     }
