@@ -12,9 +12,7 @@ import Testing
     }
 
     static func temporaryFile(_ contents: String, suffix: String = "") throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attest-cli-\(UUID().uuidString)\(suffix)")
-        try contents.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
+        try TestScratch.file(contents, prefix: "cli", suffix: suffix)
     }
 
     /// A recorded token and its instance's /certs.
@@ -29,8 +27,7 @@ import Testing
     /// `attest serve` refuses bad settings before it listens: an unknown RSA backend is a usage error (exit 2), and
     /// PCCS URLs that are not absolute http(s) URLs stop it with the reason.
     @Test func serveRefusesBadSettingsBeforeListening() async throws {
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("attest-cli-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let dataDir = TestScratch.path("cli")
         let backend = try await Self.attest(["serve", "--data-dir", dataDir, "--port", "0", "--public-url", "http://127.0.0.1:1",
                                        "--rsa-backend", "nope"])
         #expect(backend.status == 2)

@@ -11,8 +11,7 @@ import Testing
 @Suite("attest serve --port 0 (process)")
 struct ServePortZeroTests {
     @Test func portZeroServesUnderTheURLsItPrints() async throws {
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("attest-port0-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let dataDir = TestScratch.path("port0")
         try await AttestServer.with(arguments: [
             "serve", "--port", "0", "--data-dir", dataDir, "--api-token", "port-zero-test-token-0123456789",
         ]) { server in
@@ -32,8 +31,7 @@ struct ServePortZeroTests {
 
     /// A server that exits before listening is reported with what it printed (the helper does not wait 60 s).
     @Test func aServerThatDoesNotStartIsReportedWithItsOutput() async throws {
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("attest-port0-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let dataDir = TestScratch.path("port0")
         let failure = await #expect(throws: AttestServer.StartFailure.self) {
             try await AttestServer.with(arguments: ["serve", "--port", "0", "--data-dir", dataDir, "--log-format", "xml"]) { _ in
                 Issue.record("a server with an unknown log format started")

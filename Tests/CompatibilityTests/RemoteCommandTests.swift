@@ -15,9 +15,7 @@ import _CryptoExtras
     }
 
     static func file(_ contents: [UInt8], _ suffix: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attest-remote-\(UUID().uuidString)\(suffix)")
-        try Data(contents).write(to: url)
-        return url.path
+        try TestScratch.file(contents, prefix: "remote", suffix: suffix)
     }
 
     static func pem(_ der: [UInt8]) -> String {

@@ -38,10 +38,6 @@ struct ServeWithPCCSProcessTests {
         return (response.status.code, try? JSONValue(parsing: Array(text.utf8)), text)
     }
 
-    static func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("attest-pccs-\(UUID().uuidString)").path
-    }
-
     /// The token carries what the served collateral implies: the quote's enclave identity, the TCB status and
     /// advisories Intel's TCB Info gives this platform at the pinned time, and the hashes of the exact collateral
     /// pieces the PCS served; the verified set is stored in the data directory; a second quote fetches nothing.
@@ -49,8 +45,7 @@ struct ServeWithPCCSProcessTests {
         let pcs = try FakePCS([Self.run.collateral])
         let bundle = try CollateralBundle(jsonBytes: try SharedData.bytes(Self.run.collateral))
         let expected = try JSONValue(parsing: try SharedData.bytes("evidence/sgx-dcap/expected-dcapqvl_sgx_quote.bin.json"))
-        let dataDir = Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let dataDir = TestScratch.path("pccs")
         try await pcs.serve { url, client in
             try await Self.serve(pccs: url, dataDir: dataDir) { server in
                 #expect(server.output.all.contains("0 collateral set(s)"))
@@ -91,8 +86,7 @@ struct ServeWithPCCSProcessTests {
     /// the attestation is refused with MAA's error body, and the server keeps answering.
     @Test func tamperedTCBInfoFromThePCCSIsRefusedAndTheServerStaysUp() async throws {
         let pcs = try FakePCS([Self.run.collateral], fault: .tamperTCBInfo)
-        let dataDir = Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let dataDir = TestScratch.path("pccs")
         try await pcs.serve { url, client in
             try await Self.serve(pccs: url, dataDir: dataDir) { server in
                 for _ in 0..<2 {

@@ -14,8 +14,7 @@ struct ServiceFetchTests {
     @Test func quoteWithoutStoredCollateralTriggersOneFetch() async throws {
         let run = FetchCase.azure
         let pcs = try FakePCS([run.collateral])
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("attest-fetch-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = URL(fileURLWithPath: TestScratch.path("fetch"))
         try await pcs.serve { url, client in
             let store = CollateralStore()
             let source = PCSCollateralSource(configuration: try .init(baseURL: url), client: client)

@@ -100,8 +100,7 @@ struct CollateralStoreTests {
     }
 
     @Test func directoryRoundTrip() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dcap-store-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = URL(fileURLWithPath: TestScratch.path("dcap-store"))
         let directory = CollateralDirectory(dataDirectory: dir)
         let bundle = try CollateralBundle(jsonBytes: try SharedData.bytes(EvidenceRun.all[4].collateral))
         let (file, _) = try directory.importBundle(bundle)

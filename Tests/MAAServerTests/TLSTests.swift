@@ -5,6 +5,7 @@ import HummingbirdTLS
 import HummingbirdTesting
 import MAAServer
 import MAAService
+import MAATesting
 import SwiftASN1
 import Testing
 import X509
@@ -27,7 +28,7 @@ struct TLSTests {
             issuerPrivateKey: Certificate.PrivateKey(key)
         )
         let certificatePEM = try certificate.serializeAsPEM().pemString
-        let directory = NSTemporaryDirectory() + "attest-tls-" + UUID().uuidString
+        let directory = TestScratch.path("tls")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try certificatePEM.write(toFile: directory + "/cert.pem", atomically: true, encoding: .utf8)
         try key.pemRepresentation.write(toFile: directory + "/key.pem", atomically: true, encoding: .utf8)

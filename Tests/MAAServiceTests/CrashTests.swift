@@ -12,8 +12,7 @@ struct CrashTests {
 
     @Test(.enabled(if: attestBuilt, "needs the attest executable (swift build)"))
     func killedWritersLeaveNoHalfTransactions() async throws {
-        let directory = TemporaryDirectory.make()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = TestScratch.path("store")
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<8 {
             let pause = Int.random(in: 50...400, using: &generator)

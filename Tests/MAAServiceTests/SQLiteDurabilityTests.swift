@@ -1,5 +1,6 @@
 import Foundation
 import MAAService
+import MAATesting
 import Testing
 @testable import MAAStorageSQLite
 
@@ -17,7 +18,7 @@ struct SQLiteDurabilityTests {
     }
 
     @Test func stateSurvivesReopenAndUsesWAL() async throws {
-        let directory = TemporaryDirectory.make()
+        let directory = TestScratch.path("store")
         try await withSQLiteStore(directory: directory) { (store: SQLiteStore) async throws in
             try await store.createInstance(makeInstance("a"), signers: [], signingKey: try makeKey("http://x/a"))
             try await store.setPolicy(instance: "a", type: .tpm, StoredPolicy(jws: "eyJhbGciOiJub25lIn0..", updatedAt: 1))
@@ -43,7 +44,7 @@ struct SQLiteDurabilityTests {
     }
 
     @Test func versionOneDatabasesMigrateAndNewerOnesAreRefused() async throws {
-        let directory = TemporaryDirectory.make()
+        let directory = TestScratch.path("store")
         try await withSQLiteStore(directory: directory) { (store: SQLiteStore) async throws in
             try await store.createInstance(makeInstance("a"), signers: [], signingKey: try makeKey("http://x/a"))
             // Make it look like a database written by the version-1 build.
@@ -106,7 +107,7 @@ struct SQLiteDurabilityTests {
     }
 
     @Test func failedPolicyReplaceKeepsOldPolicy() async throws {
-        let directory = TemporaryDirectory.make()
+        let directory = TestScratch.path("store")
         try await withSQLiteStore(directory: directory) { (store: SQLiteStore) async throws in
             try await store.createInstance(makeInstance("a"), signers: [], signingKey: try makeKey("http://x/a"))
             try await store.setPolicy(instance: "a", type: .sgxEnclave, StoredPolicy(jws: "old", updatedAt: 1))

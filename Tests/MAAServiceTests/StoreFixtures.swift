@@ -1,5 +1,6 @@
 import Foundation
 import MAAService
+import MAATesting
 @testable import MAAStorageSQLite
 
 /// Which store implementation a parameterised test runs against.
@@ -21,14 +22,6 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 }
 
 import Testing
-
-enum TemporaryDirectory {
-    /// A fresh directory under the system temporary directory.
-    static func make() -> String {
-        let path = NSTemporaryDirectory() + "attest-tests-" + UUID().uuidString
-        return path
-    }
-}
 
 /// Real X.509 certificates for use as policy signers (the factory's self-signed RSA certificates).
 enum TestCertificates {
@@ -61,7 +54,7 @@ func makeKey(_ url: String, now: Int64 = 1_700_000_000) throws -> SigningKeyReco
 
 /// Opens an SQLite store (optionally with a fault injector), runs `body`, and closes it even if `body` throws.
 func withSQLiteStore(
-    directory: String = TemporaryDirectory.make(),
+    directory: String = TestScratch.path("store"),
     failingAt step: String? = nil,
     _ body: (SQLiteStore) async throws -> Void
 ) async throws {
