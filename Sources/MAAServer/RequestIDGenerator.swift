@@ -1,4 +1,3 @@
-import MAAWire
 import Synchronization
 
 /// `x-ms-request-id` values: UUID-shaped, lower-case, unique within the process and random-looking across
@@ -21,16 +20,21 @@ enum RequestIDGenerator {
         return z ^ (z >> 31)
     }
 
-    /// `hhhhhhhh-hhhh-hhhh-llll-llllllllllll`.
+    /// `hhhhhhhh-hhhh-hhhh-llll-llllllllllll`, lowercase (written as UTF-8 in place: it is made for every request).
     static func format(high: UInt64, low: UInt64) -> String {
-        let bytes: [UInt8] = withUnsafeBytes(of: high.bigEndian, Array.init) + withUnsafeBytes(of: low.bigEndian, Array.init)
-        let hex = Hex.encode(bytes)
-        var id = ""
-        id.reserveCapacity(36)
-        for (offset, character) in hex.enumerated() {
-            if offset == 8 || offset == 12 || offset == 16 || offset == 20 { id.append("-") }
-            id.append(character)
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            var position = 0
+            for nibble in 0..<32 {
+                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                    buffer[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                let word = nibble < 16 ? high : low
+                buffer[position] = digits.utf8Start[Int(truncatingIfNeeded: (word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)]
+                position += 1
+            }
+            return position
         }
-        return id
     }
 }

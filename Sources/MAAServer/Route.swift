@@ -86,19 +86,24 @@ enum RoutePath {
     /// The percent-decoded, non-empty components of a path, or `nil` if it is malformed (empty segment,
     /// bad escape, NUL) — such paths are simply not found.
     static func components(_ path: String) -> [String]? {
-        guard path.hasPrefix("/") else { return nil }
-        if path == "/" { return [] }
+        // Split as UTF-8 bytes: splitting the `String` would break it into grapheme clusters (measured: ≈ 15 K
+        // instructions for a four-segment path, on every request).
+        let slash = UInt8(ascii: "/")
+        let utf8 = path.utf8
+        guard utf8.first == slash else { return nil }
+        var raw = utf8.dropFirst()
+        if raw.isEmpty { return [] }
+        if raw.last == slash { raw = raw.dropLast() }
         var result: [String] = []
-        var raw = path.dropFirst()
-        if raw.hasSuffix("/") { raw = raw.dropLast() }
-        for segment in raw.split(separator: "/", omittingEmptySubsequences: false) {
+        for segment in raw.split(separator: slash, omittingEmptySubsequences: false) {
             guard !segment.isEmpty else { return nil }
-            guard segment.utf8.contains(UInt8(ascii: "%")) else {
-                guard !segment.utf8.contains(0) else { return nil }
-                result.append(String(segment))
+            let text = String(Substring(segment))
+            guard segment.contains(UInt8(ascii: "%")) else {
+                guard !segment.contains(0) else { return nil }
+                result.append(text)
                 continue
             }
-            guard let decoded = segment.removingPercentEncoding, !decoded.contains("\u{0}"), !decoded.contains("/") else {
+            guard let decoded = text.removingPercentEncoding, !decoded.contains("\u{0}"), !decoded.contains("/") else {
                 return nil
             }
             result.append(decoded)

@@ -10,6 +10,9 @@ struct RoutePathTests {
         ("/aad1/attest/SgxEnclave", ["aad1", "attest", "SgxEnclave"]),
         ("/a%62c/certs", ["abc", "certs"]),  // percent-decoded
         ("/policies/Tpm%3Areset", ["policies", "Tpm:reset"]),
+        ("/%C3%A9t%C3%A9/certs", ["été", "certs"]),
+        // Split at the byte "/": a combining mark after it does not hide it (as a grapheme split would).
+        ("/a/\u{301}b/c", ["a", "\u{301}b", "c"]),
     ])
     func wellFormedPaths(path: String, expected: [String]) {
         #expect(RoutePath.components(path) == expected)
