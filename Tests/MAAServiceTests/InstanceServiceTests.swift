@@ -16,6 +16,23 @@ struct InstanceServiceTests {
         )
     }
 
+    @Test(arguments: [
+        ("https://Attest.Example.COM/aad1", "attest.example.com"),
+        ("http://127.0.0.1:8080", "127.0.0.1"),
+        ("http://localhost:8080/x?y#z", "localhost"),
+        ("HTTP://[::1]:8443/p", "[::1]"),
+        ("https://host?query", "host"),
+        ("https://h\u{e9}te.example/", "h\u{e9}te.example"),
+    ])
+    func hostOfURL(url: String, host: String) {
+        #expect(InstanceRecord.host(ofURL: url) == host)
+    }
+
+    @Test(arguments: ["ftp://host", "https://", "https://:443", "http://[::1", "host:8080", "https:/host"])
+    func noHostInMalformedURL(url: String) {
+        #expect(InstanceRecord.host(ofURL: url) == nil)
+    }
+
     @Test func retiredKeysStayPublishedUntilTheirTokensExpire() async throws {
         let clock = TestClock(1_000_000)
         let service = Self.service(clock: clock)

@@ -48,21 +48,24 @@ public struct InstanceRecord: Sendable, Hashable, Codable {
 
     /// The lower-cased host of an `http(s)://host[:port][/path]` URL, or `nil` if it is not of that form.
     public static func host(ofURL url: String) -> String? {
+        // On UTF-8 bytes (URL syntax is ASCII; `Character`s would cost grapheme breaking on every request, which
+        // routes by its Host header through here).
         let lower = url.lowercased()
-        let rest: Substring
-        if lower.hasPrefix("https://") {
-            rest = lower.dropFirst(8)
-        } else if lower.hasPrefix("http://") {
-            rest = lower.dropFirst(7)
+        let utf8 = lower.utf8
+        let rest: Substring.UTF8View
+        if utf8.starts(with: "https://".utf8) {
+            rest = utf8.dropFirst(8)
+        } else if utf8.starts(with: "http://".utf8) {
+            rest = utf8.dropFirst(7)
         } else {
             return nil
         }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if authority.hasPrefix("[") {  // IPv6 literal
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            return String(authority[...close])
+        let authority = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        if authority.first == UInt8(ascii: "[") {  // IPv6 literal
+            guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            return String(Substring(authority[...close]))
         }
-        let host = authority.prefix { $0 != ":" }
-        return host.isEmpty ? nil : String(host)
+        let host = authority.prefix { $0 != UInt8(ascii: ":") }
+        return host.isEmpty ? nil : String(Substring(host))
     }
 }
