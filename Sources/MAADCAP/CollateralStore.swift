@@ -81,6 +81,11 @@ public final class CollateralStore: @unchecked Sendable {
 extension DCAPVerifier {
     /// The collateral key of a quote (from its PCK certificate; the chain is checked and memoised on the way).
     public func collateralKey(for quote: Quote, collateralChain: String? = nil) throws(DCAPError) -> CollateralKey {
+        try platform(of: quote, collateralChain: collateralChain).key
+    }
+
+    /// The collateral key of a quote and its PCK chain (checked up to the trust anchor, memoised).
+    func platform(of quote: Quote, collateralChain: String? = nil) throws(DCAPError) -> (key: CollateralKey, chain: PCKChain) {
         let pem: ArraySlice<UInt8>
         if quote.certificationData.type == 5 {
             pem = quote.certificationData.data
@@ -90,7 +95,7 @@ extension DCAPVerifier {
             throw DCAPError(.pckChainUnavailable)
         }
         let chain = try chainCache.chain(for: pem, anchor: options.trustAnchor)
-        return CollateralKey(teeType: quote.teeType, fmspc: chain.sgxExtension.fmspc, caKind: chain.sgxExtension.caKind)
+        return (CollateralKey(teeType: quote.teeType, fmspc: chain.sgxExtension.fmspc, caKind: chain.sgxExtension.caKind), chain)
     }
 
     /// Verifies a quote with the store's current collateral for its platform.
@@ -98,22 +103,27 @@ extension DCAPVerifier {
         quote bytes: [UInt8], store: CollateralStore, at now: Date, tcbEvaluationDataNumber: Int64? = nil
     ) throws(DCAPError) -> VerifiedQuote {
         let quote = try Quote(bytes)
-        let key = try collateralKey(for: quote)
-        guard let collateral = store.collateral(for: key, at: now, tcbEvaluationDataNumber: tcbEvaluationDataNumber) else {
-            throw DCAPError(.collateralNotFound, "no current collateral for \(key)")
-        }
-        return try verify(quote: bytes, collateral: collateral, at: now)
+        return try verify(quote, evidence: bytes, kind: quote.teeType == .sgx ? .sgxQuote : .tdxQuote, store: store, at: now,
+                          tcbEvaluationDataNumber: tcbEvaluationDataNumber)
     }
 
     /// Verifies an OpenEnclave report with the store's current collateral for its platform.
     public func verify(
         openEnclaveReport bytes: [UInt8], store: CollateralStore, at now: Date, tcbEvaluationDataNumber: Int64? = nil
     ) throws(DCAPError) -> VerifiedQuote {
-        let quote = try Quote(try OpenEnclaveReport(bytes).quoteBytes)
-        let key = try collateralKey(for: quote)
+        try verify(try Self.openEnclaveQuote(bytes), evidence: bytes, kind: .openEnclaveReport, store: store, at: now,
+                   tcbEvaluationDataNumber: tcbEvaluationDataNumber)
+    }
+
+    /// Looks up the collateral for a parsed quote's platform and verifies it (the quote is parsed, and its PCK chain
+    /// looked up, once).
+    private func verify(
+        _ quote: Quote, evidence: [UInt8], kind: EvidenceKind, store: CollateralStore, at now: Date, tcbEvaluationDataNumber: Int64?
+    ) throws(DCAPError) -> VerifiedQuote {
+        let (key, chain) = try platform(of: quote)
         guard let collateral = store.collateral(for: key, at: now, tcbEvaluationDataNumber: tcbEvaluationDataNumber) else {
             throw DCAPError(.collateralNotFound, "no current collateral for \(key)")
         }
-        return try verify(openEnclaveReport: bytes, collateral: collateral, at: now)
+        return try verify(quote, evidence: evidence, kind: kind, collateral: collateral, at: now, chain: chain)
     }
 }

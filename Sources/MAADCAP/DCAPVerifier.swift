@@ -37,10 +37,14 @@ public struct DCAPVerifier: Sendable {
 
     /// Verifies an OpenEnclave report (16-byte header + SGX quote); `quotehash` covers the whole report.
     public func verify(openEnclaveReport bytes: [UInt8], collateral: VerifiedCollateral, at now: Date) throws(DCAPError) -> VerifiedQuote {
-        let report = try OpenEnclaveReport(bytes)
-        let quote = try Quote(report.quoteBytes)
+        try verify(try Self.openEnclaveQuote(bytes), evidence: bytes, kind: .openEnclaveReport, collateral: collateral, at: now)
+    }
+
+    /// The SGX quote inside an OpenEnclave report.
+    static func openEnclaveQuote(_ bytes: [UInt8]) throws(DCAPError) -> Quote {
+        let quote = try Quote(try OpenEnclaveReport(bytes).quoteBytes)
         guard quote.teeType == .sgx else { throw DCAPError(.openEnclaveHeaderInvalid, "OpenEnclave report holds a TDX quote") }
-        return try verify(quote, evidence: bytes, kind: .openEnclaveReport, collateral: collateral, at: now)
+        return quote
     }
 
     /// Convenience: verifies the collateral bundle too (everything from bytes).
@@ -53,26 +57,36 @@ public struct DCAPVerifier: Sendable {
         try verify(openEnclaveReport: bytes, collateral: try VerifiedCollateral(collateral, trustAnchor: options.trustAnchor), at: now)
     }
 
-    /// The verification pipeline (spec §5), in order.
-    private func verify(
-        _ quote: Quote, evidence: [UInt8], kind: EvidenceKind, collateral: VerifiedCollateral, at now: Date
+    /// The verification pipeline (spec §5), in order. `knownChain` is the quote's PCK chain when the caller has already
+    /// obtained it from this verifier (checked up to the trust anchor).
+    func verify(
+        _ quote: Quote, evidence: [UInt8], kind: EvidenceKind, collateral: VerifiedCollateral, at now: Date,
+        chain knownChain: PCKChain? = nil
     ) throws(DCAPError) -> VerifiedQuote {
         // 1. The quote was parsed by the caller (header, sizes, certification-data types).
         // 2. Obtain the PCK chain: embedded (type 5) or from the collateral.
-        let pem: ArraySlice<UInt8>
-        if quote.certificationData.type == 5 {
-            pem = quote.certificationData.data
-        } else if let chain = collateral.bundle.pckCertificateChain {
-            pem = Array(chain.utf8)[...]
+        let chain: PCKChain
+        if let knownChain {
+            guard collateral.trustAnchor == options.trustAnchor else {
+                throw DCAPError(.untrustedRoot, "collateral was verified against another trust anchor")
+            }
+            chain = knownChain
         } else {
-            throw DCAPError(.pckChainUnavailable, "certification data type \(quote.certificationData.type) and no PCK chain")
+            let pem: ArraySlice<UInt8>
+            if quote.certificationData.type == 5 {
+                pem = quote.certificationData.data
+            } else if let chain = collateral.bundle.pckCertificateChain {
+                pem = Array(chain.utf8)[...]
+            } else {
+                throw DCAPError(.pckChainUnavailable, "certification data type \(quote.certificationData.type) and no PCK chain")
+            }
+            guard collateral.trustAnchor == options.trustAnchor else {
+                throw DCAPError(.untrustedRoot, "collateral was verified against another trust anchor")
+            }
+            chain = try chainCache.chain(
+                for: pem, anchor: options.trustAnchor, verifiedIntermediate: collateral.pckCRLIssuerParsed,
+                verifiedRoot: collateral.rootParsed, knownPEM: collateral.pckCRLChainPEM)
         }
-        guard collateral.trustAnchor == options.trustAnchor else {
-            throw DCAPError(.untrustedRoot, "collateral was verified against another trust anchor")
-        }
-        let chain = try chainCache.chain(
-            for: pem, anchor: options.trustAnchor, verifiedIntermediate: collateral.pckCRLIssuerParsed,
-            verifiedRoot: collateral.rootParsed, knownPEM: collateral.pckCRLChainPEM)
         // 3–6. Collateral: signatures and contents were checked once; re-check windows at `now` and the TEE type.
         try collateral.checkCurrent(at: now)
         guard collateral.tcbInfo.id == quote.teeType else {
