@@ -32,10 +32,34 @@ struct CompatibilityServer: Sendable {
 
     /// Runs a server and calls `body` with it.
     /// - Parameter evidence: how evidence is verified; by default the Azure SDK OE report's collateral at its time.
+    ///
+    /// The service must know its URL, port included, before it listens, so the port is probed first; another test's
+    /// server can take it between the probe and the bind. The server then fails to start, and this tries another
+    /// port (a few times).
     static func run(
         evidence: EvidenceVerification? = nil, _ body: @Sendable (CompatibilityServer) async throws -> Void
     ) async throws {
-        let port = try await freePort()
+        var attempt = 1
+        while true {
+            do {
+                return try await run(on: try await freePort(), evidence: evidence, body)
+            } catch is StartFailure where attempt < 5 {
+                attempt += 1
+            }
+        }
+    }
+
+    /// The server did not start listening (its port was taken, say); carries why.
+    struct StartFailure: Error, CustomStringConvertible {
+        let port: Int
+        let reason: String
+        var description: String { "the compatibility server did not start on port \(port): \(reason)" }
+    }
+
+    /// Runs a server on `port` and calls `body` with it; throws ``StartFailure`` if it cannot listen there.
+    static func run(
+        on port: Int, evidence: EvidenceVerification? = nil, _ body: @Sendable (CompatibilityServer) async throws -> Void
+    ) async throws {
         let key = try instanceKey.get()
         let store = InMemoryStore()
         let service = AttestationService(
@@ -64,9 +88,21 @@ struct CompatibilityServer: Sendable {
             logger: Logger(label: "compat", factory: { _ in SwiftLogNoOpLogHandler() }),
             onServerRunning: { port in continuation.yield(port) })
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
+            group.addTask {
+                // Whatever ends the server ends the wait for its port below (a server that cannot bind never calls
+                // `onServerRunning`, and the test would wait forever).
+                defer { continuation.finish() }
+                try await app.run()
+            }
             var iterator = ports.makeAsyncIterator()
-            guard let bound = await iterator.next() else { throw CancellationError() }
+            guard let bound = await iterator.next() else {
+                do {
+                    try await group.next()
+                } catch {
+                    throw StartFailure(port: port, reason: "\(error)")
+                }
+                throw StartFailure(port: port, reason: "it stopped before listening")
+            }
             let server = CompatibilityServer(port: bound, store: store, service: service)
             do {
                 try await body(server)
@@ -94,11 +130,15 @@ struct CompatibilityServer: Sendable {
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: Logger(label: "probe", factory: { _ in SwiftLogNoOpLogHandler() }))
-        return await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await probe.run() }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { continuation.finish() }
+                try await probe.run()
+            }
             var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
+            let port = await iterator.next()
             group.cancelAll()
+            guard let port, port > 0 else { throw StartFailure(port: 0, reason: "no free port") }
             return port
         }
     }
