@@ -81,40 +81,23 @@ struct CompatibilityServer: Sendable {
                          acceptedTCBStatuses: ["UpToDate", "SWHardeningNeeded", "OutOfDate"]),
             caller: admin)
 
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try buildApplication(
-            service: service, authenticator: StaticTokenAuthenticator(store: store),
-            configuration: ServerConfiguration(host: "127.0.0.1", port: port, maximumBodySize: 256 * 1024),
-            logger: Logger(label: "compat", factory: { _ in SwiftLogNoOpLogHandler() }),
-            onServerRunning: { port in continuation.yield(port) })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Whatever ends the server ends the wait for its port below (a server that cannot bind never calls
-                // `onServerRunning`, and the test would wait forever).
-                defer { continuation.finish() }
-                try await app.run()
+        var listening = false
+        do {
+            try await withLoopbackApplication({ onServerRunning in
+                try buildApplication(
+                    service: service, authenticator: StaticTokenAuthenticator(store: store),
+                    configuration: ServerConfiguration(host: "127.0.0.1", port: port, maximumBodySize: 256 * 1024),
+                    logger: Logger(label: "compat", factory: { _ in SwiftLogNoOpLogHandler() }),
+                    onServerRunning: onServerRunning)
+            }) { bound in
+                listening = true
+                try await body(CompatibilityServer(port: bound, store: store, service: service))
             }
-            var iterator = ports.makeAsyncIterator()
-            guard let bound = await iterator.next() else {
-                do {
-                    try await group.next()
-                } catch {
-                    throw StartFailure(port: port, reason: "\(error)")
-                }
-                throw StartFailure(port: port, reason: "it stopped before listening")
-            }
-            let server = CompatibilityServer(port: bound, store: store, service: service)
-            do {
-                try await body(server)
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
+        } catch where !listening {
+            throw StartFailure(port: port, reason: "\(error)")
         }
     }
 
-    /// The Azure SDK OpenEnclave report's collateral, judged at its pinned time.
     static func defaultEvidence() throws -> EvidenceVerification {
         let collateral = CollateralStore()
         collateral.add(try VerifiedCollateral(try CollateralBundle(jsonBytes: try SharedData.bytes(
@@ -124,22 +107,12 @@ struct CompatibilityServer: Sendable {
 
     /// A loopback port nothing listens on: bound once with port 0, then released.
     static func freePort() async throws -> Int {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let probe = Application(
-            router: Router(),
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: Logger(label: "probe", factory: { _ in SwiftLogNoOpLogHandler() }))
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { continuation.finish() }
-                try await probe.run()
-            }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next()
-            group.cancelAll()
-            guard let port, port > 0 else { throw StartFailure(port: 0, reason: "no free port") }
-            return port
-        }
+        try await withLoopbackApplication({ onServerRunning in
+            Application(
+                router: Router(),
+                configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+                logger: Logger(label: "probe", factory: { _ in SwiftLogNoOpLogHandler() }))
+        }) { port in port }
     }
 }

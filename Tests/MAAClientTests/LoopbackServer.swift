@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MAATesting
 import Logging
 import NIOCore
 import Synchronization
@@ -30,23 +31,14 @@ enum LoopbackServer {
                 body: Array(bytes.readableBytesView))
             return try await handler(received, counter.next())
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: Logger(label: "loopback", factory: { _ in SwiftLogNoOpLogHandler() }))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            do {
-                try await body("http://127.0.0.1:\(port)")
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
+        try await withLoopbackApplication({ onServerRunning in
+            Application(
+                responder: responder,
+                configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+                logger: Logger(label: "loopback", factory: { _ in SwiftLogNoOpLogHandler() }))
+        }) { port in
+            try await body("http://127.0.0.1:\(port)")
         }
     }
 

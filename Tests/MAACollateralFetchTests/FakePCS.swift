@@ -114,16 +114,13 @@ struct FakePCS: Sendable {
             for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
             return try await pcs.respond(path: request.uri.path, query: query)
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: Logger(label: "fake-pcs", factory: { _ in SwiftLogNoOpLogHandler() }))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
+        try await withLoopbackApplication({ onServerRunning in
+            Application(
+                responder: responder,
+                configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+                logger: Logger(label: "fake-pcs", factory: { _ in SwiftLogNoOpLogHandler() }))
+        }) { port in
             var configuration = HTTPClient.Configuration()
             configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1)
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -131,11 +128,9 @@ struct FakePCS: Sendable {
                 try await body("http://127.0.0.1:\(port)", client)
             } catch {
                 try? await client.shutdown()
-                group.cancelAll()
                 throw error
             }
             try await client.shutdown()
-            group.cancelAll()
         }
     }
 }

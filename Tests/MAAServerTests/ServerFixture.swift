@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import MAAServer
 import MAAService
+import MAATesting
 import MAAWire
 import _CryptoExtras
 
@@ -63,26 +64,15 @@ struct ServerFixture: Sendable {
 
     /// Starts the application on a free loopback port, runs `body` with the port, then shuts the server down.
     func running(tls: ServerConfiguration.TLSFiles? = nil, _ body: @Sendable (Int) async throws -> Void) async throws {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try buildApplication(
-            service: service,
-            authenticator: StaticTokenAuthenticator(store: store),
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maximumBodySize: 64 * 1024, tls: tls),
-            metrics: metrics,
-            onServerRunning: { port in continuation.yield(port) }
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            do {
-                try await body(port)
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
-        }
+        try await withLoopbackApplication({ onServerRunning in
+            try buildApplication(
+                service: service,
+                authenticator: StaticTokenAuthenticator(store: store),
+                configuration: ServerConfiguration(host: "127.0.0.1", port: 0, maximumBodySize: 64 * 1024, tls: tls),
+                metrics: metrics,
+                onServerRunning: onServerRunning
+            )
+        }, body)
     }
 
     /// Runs `body` against a live loopback server.
