@@ -1,4 +1,5 @@
 public import Hummingbird
+import Logging
 
 /// Runs a Hummingbird application on a loopback port for a test: `makeApplication` builds it with the callback it
 /// must pass as its `onServerRunning` (given the bound port), and `body` runs once it listens; the application is
@@ -31,6 +32,19 @@ public func withLoopbackApplication<App: ApplicationProtocol, Result: Sendable>(
             throw error
         }
     }
+}
+
+/// Runs `responder` in an application on a loopback port (port 0, logs discarded) while `body` works with the port.
+public func withLoopbackApplication<Responder: HTTPResponder, Result: Sendable>(
+    responder: Responder, label: String, _ body: (Int) async throws -> Result
+) async throws -> Result where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+    try await withLoopbackApplication({ onServerRunning in
+        Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() }))
+    }, body)
 }
 
 /// The application returned before it listened, without an error.

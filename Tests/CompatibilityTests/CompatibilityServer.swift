@@ -107,12 +107,6 @@ struct CompatibilityServer: Sendable {
 
     /// A loopback port nothing listens on: bound once with port 0, then released.
     static func freePort() async throws -> Int {
-        try await withLoopbackApplication({ onServerRunning in
-            Application(
-                router: Router(),
-                configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                logger: Logger(label: "probe", factory: { _ in SwiftLogNoOpLogHandler() }))
-        }) { port in port }
+        try await withLoopbackApplication(responder: Router().buildResponder(), label: "probe") { port in port }
     }
 }

@@ -31,13 +31,7 @@ enum LoopbackServer {
                 body: Array(bytes.readableBytesView))
             return try await handler(received, counter.next())
         }
-        try await withLoopbackApplication({ onServerRunning in
-            Application(
-                responder: responder,
-                configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                logger: Logger(label: "loopback", factory: { _ in SwiftLogNoOpLogHandler() }))
-        }) { port in
+        try await withLoopbackApplication(responder: responder, label: "loopback") { port in
             try await body("http://127.0.0.1:\(port)")
         }
     }

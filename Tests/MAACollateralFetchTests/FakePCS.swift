@@ -114,13 +114,7 @@ struct FakePCS: Sendable {
             for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
             return try await pcs.respond(path: request.uri.path, query: query)
         }
-        try await withLoopbackApplication({ onServerRunning in
-            Application(
-                responder: responder,
-                configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                logger: Logger(label: "fake-pcs", factory: { _ in SwiftLogNoOpLogHandler() }))
-        }) { port in
+        try await withLoopbackApplication(responder: responder, label: "fake-pcs") { port in
             var configuration = HTTPClient.Configuration()
             configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1)
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
