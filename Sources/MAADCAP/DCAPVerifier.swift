@@ -65,11 +65,11 @@ public struct DCAPVerifier: Sendable {
     ) throws(DCAPError) -> VerifiedQuote {
         // 1. The quote was parsed by the caller (header, sizes, certification-data types).
         // 2. Obtain the PCK chain: embedded (type 5) or from the collateral.
+        guard collateral.trustAnchor == options.trustAnchor else {
+            throw DCAPError(.untrustedRoot, "collateral was verified against another trust anchor")
+        }
         let chain: PCKChain
         if let knownChain {
-            guard collateral.trustAnchor == options.trustAnchor else {
-                throw DCAPError(.untrustedRoot, "collateral was verified against another trust anchor")
-            }
             chain = knownChain
         } else {
             let pem: ArraySlice<UInt8>
@@ -79,9 +79,6 @@ public struct DCAPVerifier: Sendable {
                 pem = Array(chain.utf8)[...]
             } else {
                 throw DCAPError(.pckChainUnavailable, "certification data type \(quote.certificationData.type) and no PCK chain")
-            }
-            guard collateral.trustAnchor == options.trustAnchor else {
-                throw DCAPError(.untrustedRoot, "collateral was verified against another trust anchor")
             }
             chain = try chainCache.chain(
                 for: pem, anchor: options.trustAnchor, verifiedIntermediate: collateral.pckCRLIssuerParsed,

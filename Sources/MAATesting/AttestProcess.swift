@@ -14,7 +14,7 @@ import SystemPackage
 /// Every wait here suspends instead of blocking a thread (swift-subprocess: posix_spawn with every other descriptor
 /// closed in the child, the exit reported by a pidfd monitor thread). Foundation's `Process` waits by blocking the
 /// caller (`waitUntilExit`, pipe reads); from an async test that is a thread of the cooperative pool, which has two
-/// threads on a 2-core machine, so two such waits stall the in-process servers other tests talk to. Its children can
+/// threads on a 2-core machine, so two such waits at once leave no thread for any other test's tasks. Its children can
 /// also inherit pipe and exit-report descriptors that another thread opened while they were spawned, which delays
 /// that other child's end-of-output and exit until this child exits.
 public enum AttestProcess {
