@@ -42,7 +42,7 @@ struct CompatibilityServer: Sendable {
         var attempt = 1
         while true {
             do {
-                return try await run(on: try await freePort(), evidence: evidence, body)
+                return try await run(on: try EphemeralPort.reserve(host: "127.0.0.1"), evidence: evidence, body)
             } catch is StartFailure where attempt < 5 {
                 attempt += 1
             }
@@ -103,10 +103,5 @@ struct CompatibilityServer: Sendable {
         collateral.add(try VerifiedCollateral(try CollateralBundle(jsonBytes: try SharedData.bytes(
             "evidence/assembled-collateral/sgx-dcap/azure_sdk_oe_report_sgx_quote.bin.run1.collateral.json"))))
         return EvidenceVerification(collateral: collateral, collateralTime: 1_738_752_225)
-    }
-
-    /// A loopback port nothing listens on: bound once with port 0, then released.
-    static func freePort() async throws -> Int {
-        try await withLoopbackApplication(responder: Router().buildResponder(), label: "probe") { port in port }
     }
 }

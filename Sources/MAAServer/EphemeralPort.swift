@@ -4,19 +4,21 @@ import Glibc
 import Darwin
 #endif
 
-/// A free TCP port for `attest serve --port 0`.
+/// A free TCP port for a server whose URLs must name its port before it listens (`attest serve --port 0`, the test
+/// servers).
 ///
 /// Token issuers (`iss`) and signing-certificate subjects name each instance's URL, which includes the port, and
 /// they are fixed before the server starts listening. So `--port 0` (without `--public-url`) asks the kernel
 /// for an ephemeral port on the listening address first, releases it, and serves on that port. Another process
 /// could take the port in between (microseconds, and the kernel hands ephemeral ports out in rotation); the
 /// server then fails to bind with a clear error rather than serving under a wrong URL.
-enum EphemeralPort {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public enum EphemeralPort {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    static func reserve(host: String) throws -> Int {
+    /// A port the kernel chose on `host`, released again (see above).
+    public static func reserve(host: String) throws -> Int {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
