@@ -105,6 +105,11 @@ throughput = int(sys.argv[3]) / float(sys.argv[4])
 print(f"ceiling, both cores measured: {before:,.0f} req/s before the load, {after:,.0f} after, mean {reference:,.0f}; "
       f"throughput {throughput:,.0f} req/s = {throughput / reference:.1%} of the mean "
       f"({throughput / before:.1%} of before, {throughput / after:.1%} of after)")
+# The host can slow this VM for seconds to minutes (other tenants). Two ceilings that disagree show it happened around
+# the load, and the ratio then compares against a ceiling the load did not run at: such a run says little either way.
+spread = abs(before - after) / max(before, after)
+print(f"machine speed: the two ceilings differ by {spread:.1%}: "
+      + ("stable (within 10 %)" if spread <= 0.10 else "UNSTABLE (more than 10 %): the host changed speed; repeat the run"))
 PY
 echo "ceiling on this 2-core machine: 'both cores' = 128 requests' crypto per iteration on two threads at once (128 / its p50);"
 echo "the one-core figures x 2 assume perfect scaling. 'Ceiling (server)' uses the server's RSA implementation."
