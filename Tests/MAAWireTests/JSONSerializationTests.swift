@@ -18,6 +18,23 @@ struct JSONNeedsEscapingTests {
         #expect(!JSONValue.needsEscaping("é漢字🙂 eyJhbGciOiJSUzI1NiJ9.e30.c2ln"))
         #expect(JSONValue.needsEscaping(String(repeating: "a", count: 4097) + "\n"))
     }
+
+    /// Short strings take a byte loop, longer ones 16-byte steps whose last one overlaps the step before: a byte that
+    /// needs escaping is found at every position of every length across those paths.
+    @Test func aSpecialByteIsFoundAtEveryPositionOfEveryLength() {
+        for length in 1...50 {
+            #expect(!JSONValue.needsEscaping(String(repeating: "a", count: length), escapeSlashes: true), "length \(length)")
+            for position in 0..<length {
+                for (byte, slashOnly) in [(UInt8(0x0A), false), (0x22, false), (0x5C, false), (0x1F, false), (0x2F, true)] {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[position] = byte
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    #expect(JSONValue.needsEscaping(text) == !slashOnly, "byte \(byte) at \(position) of \(length)")
+                    #expect(JSONValue.needsEscaping(text, escapeSlashes: true), "byte \(byte) at \(position) of \(length)")
+                }
+            }
+        }
+    }
 }
 
 @Suite("JSON key order")

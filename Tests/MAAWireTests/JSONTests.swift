@@ -10,6 +10,24 @@ import Testing
         #expect(value["missing"] == nil)
     }
 
+    /// The string parser skips 16 bytes at a time until a quote, backslash, control character or non-ASCII byte, then
+    /// goes byte by byte: each of those is handled at every position of strings across both paths.
+    @Test func stringsAreParsedWhereverTheirSpecialBytesFall() throws {
+        for length in 0...40 {
+            let plain = String(repeating: "a", count: length)
+            #expect(try JSONValue(parsing: "\"\(plain)\"") == .string(plain), "length \(length)")
+            for position in 0...length {
+                let (head, tail) = (String(repeating: "a", count: position), String(repeating: "b", count: length - position))
+                #expect(try JSONValue(parsing: "\"\(head)\\n\(tail)\"") == .string(head + "\n" + tail), "escape at \(position)")
+                #expect(try JSONValue(parsing: "\"\(head)é\(tail)\"") == .string(head + "é" + tail), "non-ASCII at \(position)")
+                #expect(throws: WireError.self, "control character at \(position)") {
+                    try JSONValue(parsing: Array("\"\(head)".utf8) + [0x09] + Array("\(tail)\"".utf8))
+                }
+                #expect(throws: WireError.self, "unterminated at \(position)") { try JSONValue(parsing: "\"\(head)") }
+            }
+        }
+    }
+
     @Test func integersStayExact() throws {
         #expect(try JSONValue(parsing: "9223372036854775807") == .integer(.max))
         #expect(try JSONValue(parsing: "-9223372036854775808") == .integer(.min))
