@@ -133,7 +133,7 @@ extension JSONValue {
 
     /// Whether `buffer` holds a control character, `"`, `\\` or `slash` (pass `"` to leave `/` alone).
     ///
-    /// Called for every key and string value of a token (about 150 per attestation, most under 70 bytes), so the
+    /// Called for every key and string value of a token (about 90 per attestation, most under 70 bytes), so the
     /// per-call cost matters as much as the per-byte one: sixteen bytes per step, the last step overlapping the one
     /// before it instead of a byte loop, and the result taken from the accumulated lanes as two words.
     private static func needsEscaping(_ buffer: UnsafeBufferPointer<UInt8>, slash: UInt8) -> Bool {
