@@ -86,14 +86,7 @@ extension DCAPVerifier {
 
     /// The collateral key of a quote and its PCK chain (checked up to the trust anchor, memoised).
     func platform(of quote: Quote, collateralChain: String? = nil) throws(DCAPError) -> (key: CollateralKey, chain: PCKChain) {
-        let pem: ArraySlice<UInt8>
-        if quote.certificationData.type == 5 {
-            pem = quote.certificationData.data
-        } else if let collateralChain {
-            pem = Array(collateralChain.utf8)[...]
-        } else {
-            throw DCAPError(.pckChainUnavailable)
-        }
+        let pem = try Self.pckChainPEM(of: quote, collateralChain: collateralChain)
         let chain = try chainCache.chain(for: pem, anchor: options.trustAnchor)
         return (CollateralKey(teeType: quote.teeType, fmspc: chain.sgxExtension.fmspc, caKind: chain.sgxExtension.caKind), chain)
     }

@@ -57,6 +57,15 @@ public struct DCAPVerifier: Sendable {
         try verify(openEnclaveReport: bytes, collateral: try VerifiedCollateral(collateral, trustAnchor: options.trustAnchor), at: now)
     }
 
+    /// The PEM of a quote's PCK chain: embedded in its certification data (type 5), else the one collateral carries.
+    static func pckChainPEM(of quote: Quote, collateralChain: String?) throws(DCAPError) -> ArraySlice<UInt8> {
+        if quote.certificationData.type == 5 { return quote.certificationData.data }
+        guard let collateralChain else {
+            throw DCAPError(.pckChainUnavailable, "certification data type \(quote.certificationData.type) and no PCK chain")
+        }
+        return Array(collateralChain.utf8)[...]
+    }
+
     /// The verification pipeline (spec §5), in order. `knownChain` is the quote's PCK chain when the caller has already
     /// obtained it from this verifier (checked up to the trust anchor).
     func verify(
@@ -72,16 +81,9 @@ public struct DCAPVerifier: Sendable {
         if let knownChain {
             chain = knownChain
         } else {
-            let pem: ArraySlice<UInt8>
-            if quote.certificationData.type == 5 {
-                pem = quote.certificationData.data
-            } else if let chain = collateral.bundle.pckCertificateChain {
-                pem = Array(chain.utf8)[...]
-            } else {
-                throw DCAPError(.pckChainUnavailable, "certification data type \(quote.certificationData.type) and no PCK chain")
-            }
             chain = try chainCache.chain(
-                for: pem, anchor: options.trustAnchor, verifiedIntermediate: collateral.pckCRLIssuerParsed,
+                for: try Self.pckChainPEM(of: quote, collateralChain: collateral.bundle.pckCertificateChain),
+                anchor: options.trustAnchor, verifiedIntermediate: collateral.pckCRLIssuerParsed,
                 verifiedRoot: collateral.rootParsed, knownPEM: collateral.pckCRLChainPEM)
         }
         // 3–6. Collateral: signatures and contents were checked once; re-check windows at `now` and the TEE type.

@@ -23,14 +23,8 @@ public func withLoopbackApplication<App: ApplicationProtocol, Result: Sendable>(
             try await group.next()
             throw LoopbackApplicationStopped()
         }
-        do {
-            let result = try await body(port)
-            group.cancelAll()
-            return result
-        } catch {
-            group.cancelAll()
-            throw error
-        }
+        defer { group.cancelAll() }
+        return try await body(port)
     }
 }
 

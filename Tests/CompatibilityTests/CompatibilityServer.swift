@@ -98,6 +98,7 @@ struct CompatibilityServer: Sendable {
         }
     }
 
+    /// The Azure SDK OpenEnclave report's collateral, judged at its pinned time.
     static func defaultEvidence() throws -> EvidenceVerification {
         let collateral = CollateralStore()
         collateral.add(try VerifiedCollateral(try CollateralBundle(jsonBytes: try SharedData.bytes(
